@@ -1,0 +1,331 @@
+//! Analysis: turns FAQ text and residents' questions into index terms.
+//!
+//! One [`Analyzer`] is built per engine and shared (behind an `Arc`) by indexing and
+//! querying, so both sides always see the same terms:
+//!
+//! `text → normalize → synonyms → lindera (IPADIC + user dictionary) → terms`
+//!
+//! It yields two kinds of terms:
+//! - **words**: content words (nouns, verbs and adjectives in base form), with particles,
+//!   auxiliaries and a short list of empty verbs (する, ある…) removed;
+//! - **kana**: character trigrams of the text's *reading* in katakana, so a question typed
+//!   in hiragana (「じどうてあて」) meets an FAQ written in kanji (児童手当 → ジドウテアテ),
+//!   and partial or misspelled terms still overlap.
+
+pub mod dictionary;
+pub mod normalize;
+pub mod synonyms;
+pub mod tokenizer;
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use lindera::mode::Mode;
+use lindera::segmenter::Segmenter;
+
+pub use self::synonyms::Synonyms;
+
+/// Errors of the analysis layer.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "IPADIC sources not found in {path}. Install them with `apt-get install mecab-ipadic` \
+         (Debian/Ubuntu), or point MADOGUCHI_IPADIC_SOURCE at a folder holding matrix.def and the *.csv files"
+    )]
+    MissingIpadicSource { path: PathBuf },
+    #[error(
+        "the dictionary has not been built yet ({path} is missing). Run `madoguchi dict build`"
+    )]
+    DictionaryMissing { path: PathBuf },
+    #[error("building the dictionary failed: {message}")]
+    DictionaryBuild { message: String },
+    #[error("loading the dictionary from {path} failed: {message}. Rebuild it with `madoguchi dict build --force`")]
+    DictionaryLoad { path: PathBuf, message: String },
+    #[error("tokenizing failed: {message}")]
+    Segment { message: String },
+    #[error("problems in the synonym list {path}:\n  {}", problems.join("\n  "))]
+    Synonyms {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+    #[error("problems in the user dictionary {path}:\n  {}", problems.join("\n  "))]
+    UserDictionary {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+}
+
+/// The terms of one text, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analysis {
+    /// The text after normalization and synonym folding.
+    pub normalized: String,
+    /// Content words (base forms).
+    pub words: Vec<String>,
+    /// Trigrams of the katakana reading (shorter chunks whole).
+    pub kana: Vec<String>,
+    /// Share of hiragana letters in the normalized text (0–1).
+    pub hiragana_ratio: f32,
+}
+
+/// One token as lindera saw it, for snapshots and debugging (`madoguchi dict tokenize`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub surface: String,
+    pub pos: String,
+    pub base: String,
+    pub reading: String,
+}
+
+/// Base forms that carry no meaning for retrieval although they are content words.
+const STOP_WORDS: &[&str] = &[
+    "する",
+    "ある",
+    "いる",
+    "なる",
+    "できる",
+    "れる",
+    "られる",
+    "せる",
+    "させる",
+    "いう",
+    "ない",
+    "おる",
+    "くださる",
+    "いただく",
+    "ござる",
+    "もらう",
+    "よい",
+    "いい",
+    "思う",
+    "わかる",
+    "分かる",
+    "教える",
+    "知る",
+    "ほしい",
+    "欲しい",
+    "たい",
+    "こと",
+    "もの",
+    "ため",
+    "よう",
+    "方",
+    "際",
+    "場合",
+    "の",
+    "ん",
+    "さん",
+    "様",
+    "くる",
+    "来る",
+    "行く",
+    "いく",
+    "お願い",
+    "願う",
+    "すみません",
+];
+
+/// The shared analyzer. Cheap to share across threads; build it once.
+pub struct Analyzer {
+    segmenter: Segmenter,
+    synonyms: Synonyms,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("synonyms", &self.synonyms.len())
+            .finish()
+    }
+}
+
+impl Analyzer {
+    /// Loads the system dictionary from `dict_dir`, plus the optional user dictionary
+    /// and synonym files.
+    pub fn load(
+        dict_dir: &Path,
+        user_dict: Option<&Path>,
+        synonyms: Option<&Path>,
+    ) -> Result<Self, AnalysisError> {
+        let system = dictionary::load_system_dictionary(dict_dir)?;
+        let user = match user_dict {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| AnalysisError::Read {
+                    path: path.to_path_buf(),
+                    source: e,
+                })?;
+                let words = dictionary::parse_user_words(&text, path)?;
+                Some(dictionary::compile_user_dictionary(&words)?)
+            }
+            None => None,
+        };
+        let synonyms = match synonyms {
+            Some(path) => Synonyms::load(path)?,
+            None => Synonyms::empty(),
+        };
+        Ok(Analyzer {
+            segmenter: Segmenter::new(Mode::Normal, system, user),
+            synonyms,
+        })
+    }
+
+    /// Normalizes and folds synonyms, without tokenizing.
+    pub fn prepare(&self, text: &str) -> String {
+        self.synonyms.apply(&normalize::normalize(text))
+    }
+
+    /// Lindera's tokens for `text` after normalization and synonym folding.
+    pub fn tokens(&self, text: &str) -> Result<Vec<TokenInfo>, AnalysisError> {
+        let prepared = self.prepare(text);
+        let mut out = Vec::new();
+        let tokens = self
+            .segmenter
+            .segment(Cow::Borrowed(prepared.as_str()))
+            .map_err(|e| AnalysisError::Segment {
+                message: e.to_string(),
+            })?;
+        for mut t in tokens {
+            let surface = t.surface.to_string();
+            let d = t.details();
+            let get = |i: usize| {
+                d.get(i)
+                    .copied()
+                    .filter(|v| *v != "*")
+                    .unwrap_or("")
+                    .to_string()
+            };
+            out.push(TokenInfo {
+                pos: [get(0), get(1)]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(","),
+                base: get(6),
+                reading: get(7),
+                surface,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Analyzes `text` into word and kana terms.
+    pub fn analyze(&self, text: &str) -> Result<Analysis, AnalysisError> {
+        let prepared = self.prepare(text);
+        let hiragana_ratio = normalize::hiragana_ratio(&prepared);
+        // In ordinary mixed-script text the tagger finds particles reliably, and reading
+        // n-grams across them (ドヲフ in カードを紛失) are noise; in kana-only text it
+        // does not, so chunks there are split at spaces only.
+        let split_at_function_words = hiragana_ratio < FUNCTION_WORD_SPLIT_MAX_HIRAGANA;
+        let mut words = Vec::new();
+        let mut chunks: Vec<String> = vec![String::new()];
+        let mut last_end = 0usize;
+        let tokens = self
+            .segmenter
+            .segment(Cow::Borrowed(prepared.as_str()))
+            .map_err(|e| AnalysisError::Segment {
+                message: e.to_string(),
+            })?;
+        for mut t in tokens {
+            let surface = t.surface.to_string();
+            if t.byte_start > last_end && prepared[last_end..t.byte_start].contains(' ') {
+                chunks.push(String::new());
+            }
+            last_end = t.byte_end;
+            let d = t.details();
+            let field = |i: usize| d.get(i).copied().filter(|v| *v != "*" && !v.is_empty());
+            let (pos, pos1) = (field(0).unwrap_or(""), field(1).unwrap_or(""));
+            let function_word = matches!(pos, "助詞" | "助動詞");
+            if pos == "記号"
+                || surface.trim().is_empty()
+                || (split_at_function_words && function_word)
+            {
+                chunks.push(String::new());
+                continue;
+            }
+            let reading = field(7)
+                .filter(|r| r.chars().all(normalize::is_katakana))
+                .map(str::to_string)
+                .unwrap_or_else(|| normalize::to_katakana(&surface));
+            if let Some(chunk) = chunks.last_mut() {
+                chunk.push_str(&reading);
+            }
+            if is_content(pos, pos1) {
+                let base = field(6).unwrap_or(&surface).to_string();
+                let single_kana = base.chars().count() == 1 && base.chars().all(normalize::is_kana);
+                if !single_kana && !STOP_WORDS.contains(&base.as_str()) {
+                    words.push(base);
+                }
+            }
+        }
+        let kana = chunks.iter().flat_map(|c| ngrams(c, KANA_NGRAM)).collect();
+        Ok(Analysis {
+            hiragana_ratio,
+            normalized: prepared,
+            words,
+            kana,
+        })
+    }
+}
+
+/// True for parts of speech that carry meaning (unknown words count as content).
+fn is_content(pos: &str, pos1: &str) -> bool {
+    match pos {
+        "名詞" => !matches!(pos1, "非自立" | "特殊" | "接続詞的" | "動詞非自立的"),
+        "動詞" | "形容詞" => !matches!(pos1, "非自立" | "接尾"),
+        "副詞" | "連体詞" | "接頭詞" | "助詞" | "助動詞" | "感動詞" | "フィラー" | "接続詞"
+        | "その他" => false,
+        "" | "未知語" | "UNK" => true,
+        _ => false,
+    }
+}
+
+/// Above this hiragana share, text is treated as kana-only (see [`Analyzer::analyze`]).
+const FUNCTION_WORD_SPLIT_MAX_HIRAGANA: f32 = 0.6;
+
+/// Length of the reading n-grams. Bigrams of katakana are too common to be evidence
+/// (every bigram of キョウノテンキ occurs in some FAQ); trigrams are specific enough
+/// while still matching parts of longer words (テアテ in ジドウテアテ).
+const KANA_NGRAM: usize = 3;
+
+/// Character n-grams of `s`; a string shorter than `n` yields itself.
+fn ngrams(s: &str, n: usize) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    match chars.len() {
+        0 => Vec::new(),
+        len if len <= n => vec![s.to_string()],
+        _ => chars.windows(n).map(|w| w.iter().collect()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ngrams_of_short_and_long_strings() {
+        assert!(ngrams("", 3).is_empty());
+        assert_eq!(ngrams("アイ", 3), vec!["アイ"]);
+        assert_eq!(ngrams("アイウエ", 3), vec!["アイウ", "イウエ"]);
+        assert_eq!(ngrams("アイウ", 2), vec!["アイ", "イウ"]);
+    }
+
+    #[test]
+    fn content_parts_of_speech() {
+        assert!(is_content("名詞", "一般"));
+        assert!(is_content("動詞", "自立"));
+        assert!(!is_content("助詞", "係助詞"));
+        assert!(!is_content("名詞", "非自立"));
+        assert!(!is_content("記号", "一般"));
+    }
+}

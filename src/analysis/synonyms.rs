@@ -1,0 +1,174 @@
+//! Synonym and variant folding: every variant a resident may type (マイナ, こくほ,
+//! 子供, ほいくえん …) is rewritten to one canonical form before segmentation, so FAQ
+//! text and questions meet on the same words.
+//!
+//! The list lives in `tokenizer-dict/synonyms.tsv`: one group per line, canonical form
+//! first, variants after it, separated by tabs; `#` starts a comment. Variants and
+//! canonical forms are normalized with [`super::normalize::normalize`] when loaded, and
+//! matched leftmost-longest, so a longer canonical form (マイナポータル) is never
+//! rewritten by a shorter variant inside it (マイナ → マイナンバー).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::normalize::normalize;
+use super::AnalysisError;
+
+/// Compiled synonym table.
+#[derive(Debug, Clone)]
+pub struct Synonyms {
+    matcher: Option<AhoCorasick>,
+    /// Canonical replacement for each pattern, by pattern index.
+    replacements: Vec<String>,
+}
+
+impl Synonyms {
+    /// A table that rewrites nothing.
+    pub fn empty() -> Self {
+        Synonyms {
+            matcher: None,
+            replacements: Vec::new(),
+        }
+    }
+
+    /// Loads and validates the synonym file at `path`.
+    pub fn load(path: &Path) -> Result<Self, AnalysisError> {
+        let text = std::fs::read_to_string(path).map_err(|source| AnalysisError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses synonym groups from `text` (see module docs); `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &Path) -> Result<Self, AnalysisError> {
+        let mut map: HashMap<String, (String, usize)> = HashMap::new();
+        let mut problems = Vec::new();
+        for (idx, raw) in text.lines().enumerate() {
+            let line_no = idx + 1;
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let forms: Vec<String> = line
+                .split('\t')
+                .map(normalize)
+                .filter(|f| !f.is_empty())
+                .collect();
+            if forms.len() < 2 {
+                problems.push(format!(
+                    "{}:{line_no}: a group needs a canonical form and at least one variant, separated by tabs",
+                    origin.display()
+                ));
+                continue;
+            }
+            let canonical = forms[0].clone();
+            for form in &forms {
+                match map.get(form) {
+                    Some((other, other_line)) if *other != canonical => problems.push(format!(
+                        "{}:{line_no}: '{form}' already belongs to the group of '{other}' (line {other_line}); a form may map to one canonical form only",
+                        origin.display()
+                    )),
+                    _ => {
+                        map.insert(form.clone(), (canonical.clone(), line_no));
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AnalysisError::Synonyms {
+                path: PathBuf::from(origin),
+                problems,
+            });
+        }
+        Ok(Self::from_map(
+            map.into_iter().map(|(k, (v, _))| (k, v)).collect(),
+        ))
+    }
+
+    fn from_map(mut pairs: Vec<(String, String)>) -> Self {
+        if pairs.is_empty() {
+            return Self::empty();
+        }
+        pairs.sort();
+        let patterns: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok();
+        Synonyms {
+            matcher,
+            replacements: pairs.into_iter().map(|(_, v)| v).collect(),
+        }
+    }
+
+    /// Number of forms (canonical and variants) in the table.
+    pub fn len(&self) -> usize {
+        self.replacements.len()
+    }
+
+    /// True when the table rewrites nothing.
+    pub fn is_empty(&self) -> bool {
+        self.replacements.is_empty()
+    }
+
+    /// Rewrites every variant in already-normalized `text` to its canonical form.
+    pub fn apply(&self, text: &str) -> String {
+        match &self.matcher {
+            None => text.to_string(),
+            Some(ac) => {
+                let mut out = String::with_capacity(text.len() + 16);
+                ac.replace_all_with(text, &mut out, |m, _, dst| {
+                    dst.push_str(&self.replacements[m.pattern().as_usize()]);
+                    true
+                });
+                out
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Synonyms {
+        let text = "# comment\nマイナンバー\tマイナ\nマイナポータル\tまいなぽーたる\n国民健康保険\t国保\tこくほ\n子ども\t子供\tこども\n保険証\t被保険者証\n";
+        Synonyms::parse(text, Path::new("syn.tsv")).expect("valid table")
+    }
+
+    #[test]
+    fn variants_become_canonical() {
+        let t = table();
+        assert_eq!(t.apply("こくほの保険料"), "国民健康保険の保険料");
+        assert_eq!(
+            t.apply("子供の医療費"),
+            "子ども医療費".replace("医療費", "の医療費")
+        );
+        assert_eq!(t.apply("被保険者証をなくした"), "保険証をなくした");
+    }
+
+    #[test]
+    fn longest_form_wins() {
+        let t = table();
+        assert_eq!(t.apply("マイナポータルで確認"), "マイナポータルで確認");
+        assert_eq!(t.apply("マイナカード"), "マイナンバーカード");
+        assert_eq!(t.apply("マイナンバーカード"), "マイナンバーカード");
+    }
+
+    #[test]
+    fn variants_are_normalized_when_loaded() {
+        let t = Synonyms::parse("国民健康保険\tｺｸﾎ\n", Path::new("s")).unwrap();
+        assert_eq!(t.apply("コクホ"), "国民健康保険");
+    }
+
+    #[test]
+    fn conflicting_groups_are_reported_with_lines() {
+        let err = Synonyms::parse("a\tb\nc\tb\nlonely\n", Path::new("syn.tsv")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("syn.tsv:2"), "{msg}");
+        assert!(msg.contains("syn.tsv:3"), "{msg}");
+    }
+}

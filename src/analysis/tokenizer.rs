@@ -1,0 +1,94 @@
+//! tantivy tokenizers backed by the shared [`Analyzer`]: `ja_words` and `ja_kana`.
+//!
+//! They are registered once on the index ([`register`]) and used for indexing; the
+//! query side calls the same [`Analyzer::analyze`], so terms always agree.
+
+use std::sync::Arc;
+
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+use super::Analyzer;
+
+/// Name of the content-word tokenizer.
+pub const WORDS: &str = "ja_words";
+/// Name of the reading-bigram tokenizer.
+pub const KANA: &str = "ja_kana";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Words,
+    Kana,
+}
+
+/// A tantivy tokenizer that emits one kind of [`Analyzer`] terms.
+#[derive(Clone)]
+pub struct AnalyzerTokenizer {
+    analyzer: Arc<Analyzer>,
+    kind: Kind,
+}
+
+/// Tokens collected up front, replayed as a tantivy token stream.
+pub struct CollectedStream {
+    tokens: Vec<Token>,
+    index: usize,
+}
+
+impl Tokenizer for AnalyzerTokenizer {
+    type TokenStream<'a> = CollectedStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CollectedStream {
+        // Indexing must not fail on one odd text: an unanalyzable text indexes no terms,
+        // and the failure is logged once here.
+        let terms = match self.analyzer.analyze(text) {
+            Ok(a) => match self.kind {
+                Kind::Words => a.words,
+                Kind::Kana => a.kana,
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "text could not be analyzed; indexing it without terms");
+                Vec::new()
+            }
+        };
+        let tokens = terms
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token {
+                position,
+                text,
+                ..Token::default()
+            })
+            .collect();
+        CollectedStream { tokens, index: 0 }
+    }
+}
+
+impl TokenStream for CollectedStream {
+    fn advance(&mut self) -> bool {
+        if self.index < self.tokens.len() {
+            self.index += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.index - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.index - 1]
+    }
+}
+
+/// Registers both tokenizers on `index`.
+pub fn register(index: &tantivy::Index, analyzer: &Arc<Analyzer>) {
+    let manager = index.tokenizers();
+    for (name, kind) in [(WORDS, Kind::Words), (KANA, Kind::Kana)] {
+        let tok = AnalyzerTokenizer {
+            analyzer: Arc::clone(analyzer),
+            kind,
+        };
+        manager.register(name, TextAnalyzer::from(tok));
+    }
+}

@@ -1,0 +1,317 @@
+//! Typed configuration: defaults → file (`madoguchi.toml`) → environment, validated
+//! once at start-up with messages that say which setting is wrong and what is allowed.
+//!
+//! Environment variables: `MADOGUCHI_CONFIG` (file), `MADOGUCHI_KNOWLEDGE_DIR`,
+//! `MADOGUCHI_DATA_DIR`, `MADOGUCHI_TOKENIZER_DIR`, `MADOGUCHI_IPADIC_SOURCE`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Errors of configuration loading.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is invalid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid configuration:\n  {}", .0.join("\n  "))]
+    Invalid(Vec<String>),
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub paths: Paths,
+    pub retrieve: RetrieveConfig,
+    pub decide: DecideConfig,
+    pub limits: Limits,
+}
+
+/// Where things live. Relative paths are relative to the working directory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Paths {
+    /// FAQ files.
+    pub knowledge_dir: PathBuf,
+    /// User dictionary, synonyms, and (git-ignored) the built IPADIC dictionary.
+    pub tokenizer_dir: PathBuf,
+    /// IPADIC sources (Debian `mecab-ipadic`).
+    pub ipadic_source: PathBuf,
+    /// Generated data: the search index (and later logs).
+    pub data_dir: PathBuf,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            knowledge_dir: PathBuf::from("knowledge"),
+            tokenizer_dir: PathBuf::from("tokenizer-dict"),
+            ipadic_source: PathBuf::from(crate::analysis::dictionary::DEFAULT_IPADIC_SOURCE),
+            data_dir: PathBuf::from("data"),
+        }
+    }
+}
+
+impl Paths {
+    /// Folder of the built system dictionary.
+    pub fn dictionary_dir(&self) -> PathBuf {
+        self.tokenizer_dir.join("ipadic")
+    }
+    /// The user dictionary file.
+    pub fn user_dictionary(&self) -> PathBuf {
+        self.tokenizer_dir.join("user_dict.tsv")
+    }
+    /// The synonym file.
+    pub fn synonyms(&self) -> PathBuf {
+        self.tokenizer_dir.join("synonyms.tsv")
+    }
+    /// Folder of the keyword index.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+}
+
+/// Keyword retrieval settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetrieveConfig {
+    /// Candidates fetched from the index before deciding.
+    pub top_k: usize,
+    /// BM25 boost of the main question field.
+    pub boost_question: f32,
+    /// BM25 boost of the paraphrase (alt_questions + category) field.
+    pub boost_alt: f32,
+    /// BM25 boost of the answer field.
+    pub boost_answer: f32,
+    /// BM25 boost of the reading-bigram field.
+    pub boost_kana: f32,
+    /// Credit (0–1) for a question word found only in an entry's answer.
+    pub answer_credit: f32,
+    /// Weight of the normalized BM25 score in the ranking (the rest is confidence).
+    pub rank_bm25_weight: f32,
+}
+
+impl Default for RetrieveConfig {
+    fn default() -> Self {
+        RetrieveConfig {
+            top_k: 20,
+            boost_question: 1.5,
+            boost_alt: 1.0,
+            boost_answer: 0.3,
+            boost_kana: 0.3,
+            answer_credit: 0.5,
+            rank_bm25_weight: 0.3,
+        }
+    }
+}
+
+/// Decision thresholds (answer / suggest / abstain).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DecideConfig {
+    /// Minimum confidence of the top candidate to answer directly.
+    pub answer_min_confidence: f32,
+    /// Minimum lead of the top candidate's ranking score over the next one to answer.
+    pub answer_min_margin: f32,
+    /// Minimum confidence for a candidate to be suggested; below it for all → abstain.
+    pub suggest_min_confidence: f32,
+    /// At most this many suggestions.
+    pub max_suggestions: usize,
+    /// Weight of reading (kana) evidence for questions with no hiragana.
+    pub kana_weight_base: f32,
+    /// Weight of reading (kana) evidence for all-hiragana questions.
+    pub kana_weight_hiragana: f32,
+}
+
+impl Default for DecideConfig {
+    fn default() -> Self {
+        DecideConfig {
+            answer_min_confidence: 0.55,
+            answer_min_margin: 0.04,
+            suggest_min_confidence: 0.3,
+            max_suggestions: 3,
+            kana_weight_base: 0.15,
+            kana_weight_hiragana: 0.8,
+        }
+    }
+}
+
+/// Input limits.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Longest question accepted, in characters.
+    pub max_question_chars: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_question_chars: 1000,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then `file` (or `$MADOGUCHI_CONFIG`, or `./madoguchi.toml` if present),
+    /// then environment variables; validated.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        let explicit = file
+            .map(Path::to_path_buf)
+            .or_else(|| env("MADOGUCHI_CONFIG").map(PathBuf::from));
+        let mut config = match explicit {
+            Some(path) => Self::from_file(&path)?,
+            None if Path::new("madoguchi.toml").is_file() => {
+                Self::from_file(Path::new("madoguchi.toml"))?
+            }
+            None => Config::default(),
+        };
+        if let Some(v) = env("MADOGUCHI_KNOWLEDGE_DIR") {
+            config.paths.knowledge_dir = v.into();
+        }
+        if let Some(v) = env("MADOGUCHI_DATA_DIR") {
+            config.paths.data_dir = v.into();
+        }
+        if let Some(v) = env("MADOGUCHI_TOKENIZER_DIR") {
+            config.paths.tokenizer_dir = v.into();
+        }
+        if let Some(v) = env("MADOGUCHI_IPADIC_SOURCE") {
+            config.paths.ipadic_source = v.into();
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads a config file (missing keys keep their defaults).
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: path.into(),
+            source: e,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.into(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Checks ranges and relations between settings; lists every problem.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let mut p = Vec::new();
+        let unit = |name: &str, v: f32, p: &mut Vec<String>| {
+            if !(0.0..=1.0).contains(&v) {
+                p.push(format!("{name} = {v}: must be between 0 and 1"));
+            }
+        };
+        let d = &self.decide;
+        unit(
+            "decide.answer_min_confidence",
+            d.answer_min_confidence,
+            &mut p,
+        );
+        unit("decide.answer_min_margin", d.answer_min_margin, &mut p);
+        unit(
+            "decide.suggest_min_confidence",
+            d.suggest_min_confidence,
+            &mut p,
+        );
+        unit("decide.kana_weight_base", d.kana_weight_base, &mut p);
+        unit(
+            "decide.kana_weight_hiragana",
+            d.kana_weight_hiragana,
+            &mut p,
+        );
+        unit(
+            "retrieve.answer_credit",
+            self.retrieve.answer_credit,
+            &mut p,
+        );
+        unit(
+            "retrieve.rank_bm25_weight",
+            self.retrieve.rank_bm25_weight,
+            &mut p,
+        );
+        if d.suggest_min_confidence > d.answer_min_confidence {
+            p.push(format!(
+                "decide.suggest_min_confidence ({}) must not exceed decide.answer_min_confidence ({})",
+                d.suggest_min_confidence, d.answer_min_confidence
+            ));
+        }
+        if d.max_suggestions == 0 || d.max_suggestions > 10 {
+            p.push(format!(
+                "decide.max_suggestions = {}: must be 1–10",
+                d.max_suggestions
+            ));
+        }
+        let r = &self.retrieve;
+        if r.top_k == 0 || r.top_k > 1000 {
+            p.push(format!("retrieve.top_k = {}: must be 1–1000", r.top_k));
+        }
+        for (name, v) in [
+            ("retrieve.boost_question", r.boost_question),
+            ("retrieve.boost_alt", r.boost_alt),
+            ("retrieve.boost_answer", r.boost_answer),
+            ("retrieve.boost_kana", r.boost_kana),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                p.push(format!("{name} = {v}: must be a non-negative number"));
+            }
+        }
+        if self.limits.max_question_chars == 0 || self.limits.max_question_chars > 100_000 {
+            p.push(format!(
+                "limits.max_question_chars = {}: must be 1–100000",
+                self.limits.max_question_chars
+            ));
+        }
+        if p.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid(p))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn every_bad_setting_is_listed() {
+        let mut c = Config::default();
+        c.decide.answer_min_confidence = 1.5;
+        c.decide.max_suggestions = 0;
+        c.retrieve.top_k = 0;
+        let msg = c.validate().unwrap_err().to_string();
+        assert!(msg.contains("answer_min_confidence"), "{msg}");
+        assert!(msg.contains("max_suggestions"), "{msg}");
+        assert!(msg.contains("top_k"), "{msg}");
+    }
+
+    #[test]
+    fn file_overrides_defaults_and_rejects_typos() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("m.toml");
+        std::fs::write(&f, "[decide]\nanswer_min_confidence = 0.7\n").unwrap();
+        let c = Config::from_file(&f).unwrap();
+        assert_eq!(c.decide.answer_min_confidence, 0.7);
+        assert_eq!(
+            c.decide.max_suggestions,
+            DecideConfig::default().max_suggestions
+        );
+        std::fs::write(&f, "[decide]\nanswer_min_confidense = 0.7\n").unwrap();
+        assert!(Config::from_file(&f)
+            .unwrap_err()
+            .to_string()
+            .contains("answer_min_confidense"));
+    }
+}

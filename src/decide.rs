@@ -1,0 +1,232 @@
+//! Decide: from ranked candidates, answer, suggest or abstain.
+//!
+//! A pure function of the candidates and thresholds from config; no I/O, so it is
+//! unit-tested here and tuned by `madoguchi eval`.
+//!
+//! - **confidence** of a candidate blends how much of the question's words it covers
+//!   with how much of the question's *reading* it covers; reading evidence weighs more
+//!   for questions typed in hiragana (where word segmentation is unreliable).
+//! - candidates are **ranked** by a blend of confidence and BM25 relative to the best.
+//! - **answer** when the top candidate is confident and leads the next by a margin;
+//!   **suggest** when some candidates are plausible; **abstain** otherwise.
+
+use serde::Serialize;
+
+use crate::config::{DecideConfig, RetrieveConfig};
+use crate::retrieve::Candidate;
+
+/// The kind of decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Answer,
+    Suggest,
+    Abstain,
+}
+
+impl DecisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Answer => "answer",
+            DecisionKind::Suggest => "suggest",
+            DecisionKind::Abstain => "abstain",
+        }
+    }
+}
+
+/// A candidate with its confidence and ranking score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub candidate: Candidate,
+    /// Confidence that the candidate answers the question (0–1).
+    pub confidence: f32,
+    /// Ranking score (0–1).
+    pub rank: f32,
+}
+
+/// The decision and the ranked candidates it was made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub kind: DecisionKind,
+    /// The answer (for `Answer`).
+    pub top: Option<Scored>,
+    /// Suggestions: for `Suggest` the plausible candidates, for `Answer` the runners-up.
+    pub suggestions: Vec<Scored>,
+}
+
+/// Hiragana share at which reading evidence starts to gain weight. Ordinary mixed
+/// text (kanji + okurigana + particles) stays below it; questions typed in kana only
+/// (where word segmentation breaks down) are above it.
+const HIRAGANA_RAMP_START: f32 = 0.5;
+
+/// Weight of reading evidence for a question with this hiragana share.
+pub fn kana_weight(hiragana_ratio: f32, cfg: &DecideConfig) -> f32 {
+    let ramp =
+        ((hiragana_ratio - HIRAGANA_RAMP_START) / (1.0 - HIRAGANA_RAMP_START)).clamp(0.0, 1.0);
+    cfg.kana_weight_base + (cfg.kana_weight_hiragana - cfg.kana_weight_base) * ramp
+}
+
+/// Confidence of one candidate for a question whose hiragana share is `hiragana_ratio`.
+pub fn confidence(
+    c: &Candidate,
+    has_words: bool,
+    has_kana: bool,
+    hiragana_ratio: f32,
+    cfg: &DecideConfig,
+) -> f32 {
+    let lambda = kana_weight(hiragana_ratio, cfg);
+    match (has_words, has_kana) {
+        (true, true) => (1.0 - lambda) * c.word_coverage + lambda * c.kana_coverage,
+        (true, false) => c.word_coverage,
+        (false, true) => c.kana_coverage * lambda.max(0.5),
+        (false, false) => 0.0,
+    }
+}
+
+/// Scores, ranks and decides.
+pub fn decide(
+    candidates: Vec<Candidate>,
+    has_words: bool,
+    has_kana: bool,
+    hiragana_ratio: f32,
+    dcfg: &DecideConfig,
+    rcfg: &RetrieveConfig,
+) -> Decision {
+    let best_bm25 = candidates.iter().map(|c| c.bm25).fold(0f32, f32::max);
+    let mut scored: Vec<Scored> = candidates
+        .into_iter()
+        .map(|c| {
+            let confidence = confidence(&c, has_words, has_kana, hiragana_ratio, dcfg);
+            let rel = if best_bm25 > 0.0 {
+                c.bm25 / best_bm25
+            } else {
+                0.0
+            };
+            let rank = (1.0 - rcfg.rank_bm25_weight) * confidence + rcfg.rank_bm25_weight * rel;
+            Scored {
+                candidate: c,
+                confidence,
+                rank,
+            }
+        })
+        .collect();
+    scored.sort_by(|a, b| {
+        b.rank
+            .total_cmp(&a.rank)
+            .then_with(|| a.candidate.id.cmp(&b.candidate.id))
+    });
+    let plausible: Vec<Scored> = scored
+        .into_iter()
+        .filter(|s| s.confidence >= dcfg.suggest_min_confidence)
+        .collect();
+    let Some(first) = plausible.first() else {
+        return Decision {
+            kind: DecisionKind::Abstain,
+            top: None,
+            suggestions: Vec::new(),
+        };
+    };
+    let margin = first.rank - plausible.get(1).map_or(0.0, |s| s.rank);
+    if first.confidence >= dcfg.answer_min_confidence && margin >= dcfg.answer_min_margin {
+        let mut rest = plausible.into_iter();
+        let top = rest.next();
+        return Decision {
+            kind: DecisionKind::Answer,
+            top,
+            suggestions: rest.take(dcfg.max_suggestions).collect(),
+        };
+    }
+    Decision {
+        kind: DecisionKind::Suggest,
+        top: None,
+        suggestions: plausible.into_iter().take(dcfg.max_suggestions).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(id: &str, bm25: f32, word: f32, kana: f32) -> Candidate {
+        Candidate {
+            id: id.into(),
+            tenant: "national".into(),
+            bm25,
+            word_coverage: word,
+            kana_coverage: kana,
+        }
+    }
+
+    fn run(c: Vec<Candidate>) -> Decision {
+        decide(
+            c,
+            true,
+            true,
+            0.0,
+            &DecideConfig::default(),
+            &RetrieveConfig::default(),
+        )
+    }
+
+    #[test]
+    fn no_candidates_abstains() {
+        assert_eq!(run(vec![]).kind, DecisionKind::Abstain);
+    }
+
+    #[test]
+    fn weak_candidates_abstain() {
+        let d = run(vec![cand("a", 3.0, 0.1, 0.2), cand("b", 2.0, 0.05, 0.1)]);
+        assert_eq!(d.kind, DecisionKind::Abstain);
+        assert!(d.suggestions.is_empty());
+    }
+
+    #[test]
+    fn a_clear_winner_is_answered_with_runners_up() {
+        let d = run(vec![
+            cand("a", 10.0, 0.95, 0.9),
+            cand("b", 4.0, 0.4, 0.4),
+            cand("c", 1.0, 0.1, 0.1),
+        ]);
+        assert_eq!(d.kind, DecisionKind::Answer);
+        assert_eq!(d.top.unwrap().candidate.id, "a");
+        assert_eq!(
+            d.suggestions
+                .iter()
+                .map(|s| s.candidate.id.as_str())
+                .collect::<Vec<_>>(),
+            ["b"]
+        );
+    }
+
+    #[test]
+    fn a_tie_between_strong_candidates_suggests() {
+        let d = run(vec![cand("a", 10.0, 0.8, 0.8), cand("b", 10.0, 0.8, 0.8)]);
+        assert_eq!(d.kind, DecisionKind::Suggest);
+        assert_eq!(d.suggestions.len(), 2);
+    }
+
+    #[test]
+    fn hiragana_questions_lean_on_readings() {
+        let c = cand("a", 1.0, 0.1, 0.9);
+        let cfg = DecideConfig::default();
+        assert!(confidence(&c, true, true, 1.0, &cfg) > confidence(&c, true, true, 0.0, &cfg));
+        assert!(confidence(&c, true, true, 1.0, &cfg) > cfg.answer_min_confidence);
+    }
+
+    #[test]
+    fn mixed_script_questions_trust_words() {
+        // 「今日の天気は」: its reading bigrams all occur somewhere, its words nowhere.
+        let c = cand("a", 4.0, 0.0, 1.0);
+        let cfg = DecideConfig::default();
+        assert!(confidence(&c, true, true, 0.33, &cfg) < cfg.suggest_min_confidence);
+        assert_eq!(kana_weight(0.3, &cfg), cfg.kana_weight_base);
+        assert_eq!(kana_weight(1.0, &cfg), cfg.kana_weight_hiragana);
+    }
+
+    #[test]
+    fn confidence_ranks_before_raw_bm25() {
+        // b has the higher BM25 (e.g. a long answer repeating a word) but covers less.
+        let d = run(vec![cand("a", 6.0, 0.9, 0.9), cand("b", 9.0, 0.3, 0.3)]);
+        assert_eq!(d.top.unwrap().candidate.id, "a");
+    }
+}

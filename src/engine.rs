@@ -1,0 +1,314 @@
+//! The engine: loads everything once, then answers questions.
+//!
+//! `open` = dictionary (built if missing) → analyzer → knowledge (validated) → keyword
+//! index (rebuilt if missing or stale). `ask` = validate input → analyze → retrieve →
+//! decide → respond. `ask` never panics and never fails on odd text: only empty or
+//! over-long questions are rejected, with a stable error code.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::analysis::{dictionary, AnalysisError, Analyzer};
+use crate::config::Config;
+use crate::decide::{self, DecisionKind, Scored};
+use crate::knowledge::{KnowledgeBase, KnowledgeError, NATIONAL};
+use crate::respond::{self, AnswerView, ErrorView, Response, SuggestionView};
+use crate::retrieve::keyword::{IndexState, KeywordIndex};
+use crate::retrieve::RetrieveError;
+
+/// Errors of opening the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    #[error(transparent)]
+    Knowledge(#[from] KnowledgeError),
+    #[error(transparent)]
+    Retrieve(#[from] RetrieveError),
+}
+
+/// Why a question was not processed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AskError {
+    #[error("質問が空です。知りたいことを入力してください。")]
+    Empty,
+    #[error("質問が長すぎます（{chars} 文字）。{max} 文字以内で入力してください。")]
+    TooLong { chars: usize, max: usize },
+    #[error("内部エラーのため回答できませんでした。")]
+    Internal(String),
+}
+
+impl AskError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AskError::Empty => "empty_question",
+            AskError::TooLong { .. } => "question_too_long",
+            AskError::Internal(_) => "internal",
+        }
+    }
+}
+
+/// Progress events while opening, for a progress bar or a log.
+#[derive(Debug, Clone)]
+pub enum OpenProgress<'a> {
+    Message(&'a str),
+    Indexing { done: usize, total: usize },
+}
+
+/// What `open` did, for logs and `madoguchi index`.
+#[derive(Debug, Clone)]
+pub struct OpenReport {
+    pub dictionary_built: bool,
+    pub index_state: IndexState,
+    pub entries: usize,
+    pub elapsed_ms: u128,
+}
+
+/// A loaded engine. Immutable and `Sync`: share it behind an `Arc`.
+#[derive(Debug)]
+pub struct Engine {
+    config: Config,
+    analyzer: Arc<Analyzer>,
+    kb: KnowledgeBase,
+    keyword: KeywordIndex,
+}
+
+impl Engine {
+    /// Opens the engine, building the dictionary and index when needed.
+    pub fn open(
+        config: &Config,
+        progress: &dyn Fn(OpenProgress<'_>),
+    ) -> Result<(Engine, OpenReport), EngineError> {
+        let started = Instant::now();
+        let paths = &config.paths;
+        let dict_dir = paths.dictionary_dir();
+        let dictionary_built = if dictionary::is_up_to_date(&paths.ipadic_source, &dict_dir)
+            || (!paths.ipadic_source.exists() && dict_dir.exists())
+        {
+            false
+        } else {
+            dictionary::build_dictionary(&paths.ipadic_source, &dict_dir, &|m| {
+                progress(OpenProgress::Message(m))
+            })?
+            .built
+        };
+        let user = paths.user_dictionary();
+        let syn = paths.synonyms();
+        let analyzer = Arc::new(Analyzer::load(
+            &dict_dir,
+            user.is_file().then_some(user.as_path()),
+            syn.is_file().then_some(syn.as_path()),
+        )?);
+        progress(OpenProgress::Message("FAQ を読み込んでいます…"));
+        let kb = KnowledgeBase::load(&paths.knowledge_dir)?;
+        let fingerprint = index_fingerprint(&kb, &analyzer)?;
+        let (keyword, index_state) = KeywordIndex::open_or_build(
+            &paths.index_dir(),
+            &kb,
+            &analyzer,
+            &fingerprint,
+            &|done, total| progress(OpenProgress::Indexing { done, total }),
+        )?;
+        let report = OpenReport {
+            dictionary_built,
+            index_state,
+            entries: kb.len(),
+            elapsed_ms: started.elapsed().as_millis(),
+        };
+        Ok((
+            Engine {
+                config: config.clone(),
+                analyzer,
+                kb,
+                keyword,
+            },
+            report,
+        ))
+    }
+
+    /// The loaded knowledge.
+    pub fn knowledge(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// The shared analyzer.
+    pub fn analyzer(&self) -> &Arc<Analyzer> {
+        &self.analyzer
+    }
+
+    /// Answers `question` for national FAQs.
+    pub fn ask(&self, question: &str) -> Result<Response, AskError> {
+        self.ask_for(question, NATIONAL)
+    }
+
+    /// Answers `question` for `tenant` (national entries plus the tenant's own).
+    pub fn ask_for(&self, question: &str, tenant: &str) -> Result<Response, AskError> {
+        let chars = question.chars().count();
+        let max = self.config.limits.max_question_chars;
+        if chars > max {
+            return Err(AskError::TooLong { chars, max });
+        }
+        if question.trim().is_empty() {
+            return Err(AskError::Empty);
+        }
+        let analysis = self
+            .analyzer
+            .analyze(question)
+            .map_err(|e| AskError::Internal(e.to_string()))?;
+        let candidates = self
+            .keyword
+            .search(&analysis, tenant, &self.config.retrieve)
+            .map_err(|e| AskError::Internal(e.to_string()))?;
+        let decision = decide::decide(
+            candidates,
+            !analysis.words.is_empty(),
+            !analysis.kana.is_empty(),
+            analysis.hiragana_ratio,
+            &self.config.decide,
+            &self.config.retrieve,
+        );
+        let message = match decision.kind {
+            DecisionKind::Answer => None,
+            DecisionKind::Suggest => Some(respond::SUGGEST_MESSAGE.to_string()),
+            DecisionKind::Abstain => Some(respond::ABSTAIN_MESSAGE.to_string()),
+        };
+        Ok(Response {
+            query: question.to_string(),
+            decision: decision.kind,
+            answer: decision
+                .top
+                .as_ref()
+                .and_then(|s| self.answer_view(s, tenant)),
+            suggestions: decision
+                .suggestions
+                .iter()
+                .filter_map(|s| self.suggestion_view(s, tenant))
+                .collect(),
+            message,
+            tenant: tenant.to_string(),
+            sources: vec!["keyword"],
+            error: None,
+        })
+    }
+
+    /// The evidence behind an answer: terms, and every candidate with its scores.
+    pub fn explain(&self, question: &str, tenant: &str) -> Result<String, AskError> {
+        let a = self
+            .analyzer
+            .analyze(question)
+            .map_err(|e| AskError::Internal(e.to_string()))?;
+        let candidates = self
+            .keyword
+            .search(&a, tenant, &self.config.retrieve)
+            .map_err(|e| AskError::Internal(e.to_string()))?;
+        let mut out = format!(
+            "normalized: {}\nwords: {}\nkana: {}\nhiragana ratio: {:.2}\n",
+            a.normalized,
+            a.words.join(" | "),
+            a.kana.join(" "),
+            a.hiragana_ratio
+        );
+        let d = decide::decide(
+            candidates.clone(),
+            !a.words.is_empty(),
+            !a.kana.is_empty(),
+            a.hiragana_ratio,
+            &self.config.decide,
+            &self.config.retrieve,
+        );
+        out.push_str(&format!("decision: {}\n", d.kind.as_str()));
+        for c in candidates.iter().take(10) {
+            let conf = decide::confidence(
+                c,
+                !a.words.is_empty(),
+                !a.kana.is_empty(),
+                a.hiragana_ratio,
+                &self.config.decide,
+            );
+            out.push_str(&format!(
+                "  {:<48} bm25 {:>6.2}  words {:.2}  kana {:.2}  confidence {:.2}\n",
+                c.id, c.bm25, c.word_coverage, c.kana_coverage, conf
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Like [`Engine::ask_for`], but a rejected question becomes an `abstain` response
+    /// carrying the error (for JSONL and HTTP, where every question gets one object).
+    pub fn ask_or_explain(&self, question: &str, tenant: &str) -> Response {
+        self.ask_for(question, tenant).unwrap_or_else(|e| {
+            if let AskError::Internal(detail) = &e {
+                tracing::error!(error = %detail, "ask failed");
+            }
+            Response {
+                query: question.chars().take(200).collect(),
+                decision: DecisionKind::Abstain,
+                answer: None,
+                suggestions: Vec::new(),
+                message: Some(e.to_string()),
+                tenant: tenant.to_string(),
+                sources: Vec::new(),
+                error: Some(ErrorView {
+                    code: e.code(),
+                    message: e.to_string(),
+                }),
+            }
+        })
+    }
+
+    fn answer_view(&self, s: &Scored, tenant: &str) -> Option<AnswerView> {
+        let e = self.kb.get(tenant, &s.candidate.id)?;
+        Some(AnswerView {
+            id: e.id.clone(),
+            question: e.question.clone(),
+            answer: e.answer.trim().to_string(),
+            domain: e.domain.as_str().to_string(),
+            category: e.category.clone(),
+            source: e.source.clone(),
+            source_url: e.source_url.clone(),
+            reviewed: e.reviewed.to_string(),
+            tenant: e.tenant.clone(),
+            related: e.related.clone(),
+            score: round3(s.confidence),
+        })
+    }
+
+    fn suggestion_view(&self, s: &Scored, tenant: &str) -> Option<SuggestionView> {
+        let e = self.kb.get(tenant, &s.candidate.id)?;
+        Some(SuggestionView {
+            id: e.id.clone(),
+            question: e.question.clone(),
+            answer: e.answer.trim().to_string(),
+            source_url: e.source_url.clone(),
+            score: round3(s.confidence),
+        })
+    }
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Sample texts whose analysis stands for the analyzer's behaviour: if any code,
+/// dictionary, user-dictionary or synonym change alters how they are analyzed, the
+/// fingerprint changes and the index is rebuilt.
+const ANALYSIS_PROBES: &[&str] = &[
+    "マイナンバーカードを紛失しました。再交付の手数料はいくらですか？",
+    "じどうてあて いつ ふりこまれる",
+    "ｺｸﾎの保険料、子供の医療費助成と保険証（被保険者証）について",
+    "出産育児一時金は５０万円です",
+];
+
+/// Fingerprint of everything the index depends on: the knowledge and the analysis.
+fn index_fingerprint(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<String, AnalysisError> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(kb.fingerprint().as_bytes());
+    for probe in ANALYSIS_PROBES {
+        let a = analyzer.analyze(probe)?;
+        h.update(format!("{:?}|{:?}|{}", a.words, a.kana, a.normalized).as_bytes());
+    }
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    Ok(format!("{:x}", h.finalize()))
+}

@@ -1,0 +1,102 @@
+//! Respond: the public answer contract (the JSON of `ask --json` and, later, the HTTP
+//! API) and its plain-text rendering for the terminal.
+
+use serde::Serialize;
+
+use crate::decide::DecisionKind;
+
+/// Message shown when we cannot answer.
+pub const ABSTAIN_MESSAGE: &str =
+    "申し訳ありません。このご質問にお答えできる情報が見つかりませんでした。お住まいの市区町村の担当窓口にお問い合わせください。";
+/// Message shown with suggestions.
+pub const SUGGEST_MESSAGE: &str = "次のご質問の中に、お探しのものはありますか？";
+
+/// The answer to one question. Field names are a public contract: add, never rename.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    pub query: String,
+    pub decision: DecisionKind,
+    pub answer: Option<AnswerView>,
+    pub suggestions: Vec<SuggestionView>,
+    pub message: Option<String>,
+    /// Tenant the question was answered for.
+    pub tenant: String,
+    /// Retrievers that contributed candidates.
+    pub sources: Vec<&'static str>,
+    /// Set when the question itself was rejected (empty, too long); then `decision` is
+    /// `abstain` and `message` says what to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorView>,
+}
+
+/// The entry given as the answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnswerView {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    pub domain: String,
+    pub category: String,
+    pub source: String,
+    pub source_url: String,
+    pub reviewed: String,
+    pub tenant: String,
+    pub related: Vec<String>,
+    /// Confidence, 0–1.
+    pub score: f32,
+}
+
+/// A suggested entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuggestionView {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    pub source_url: String,
+    /// Confidence, 0–1.
+    pub score: f32,
+}
+
+/// Why a question was rejected.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErrorView {
+    /// Stable machine-readable code, e.g. `empty_question`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Response {
+    /// Renders the response for a person at a terminal.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        match (&self.decision, &self.answer) {
+            (DecisionKind::Answer, Some(a)) => {
+                out.push_str(&format!("Q. {}\n\n", a.question));
+                out.push_str(a.answer.trim());
+                out.push_str(&format!(
+                    "\n\n出典: {} {}（{} 確認）\n[{} / 確信度 {:.2}]\n",
+                    a.source, a.source_url, a.reviewed, a.id, a.score
+                ));
+                if !self.suggestions.is_empty() {
+                    out.push_str("\n関連する質問:\n");
+                }
+            }
+            _ => {
+                if let Some(m) = &self.message {
+                    out.push_str(m);
+                    out.push('\n');
+                }
+            }
+        }
+        for (i, s) in self.suggestions.iter().enumerate() {
+            out.push_str(&format!(
+                "  {}. {} [{} / {:.2}]\n",
+                i + 1,
+                s.question,
+                s.id,
+                s.score
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,38 @@
+//! Retrieval: finds candidate entries for an analyzed question.
+//!
+//! [`keyword`] is the BM25 retriever over tantivy. Each [`Candidate`] carries, besides
+//! its BM25 score, how much of the question it covers (IDF-weighted), which is what the
+//! decision stage trusts: BM25 scores are not comparable across questions, coverage is.
+
+pub mod keyword;
+
+use std::path::PathBuf;
+
+/// Errors of the retrieval layer.
+#[derive(Debug, thiserror::Error)]
+pub enum RetrieveError {
+    #[error("search index error in {path}: {message}")]
+    Index { path: PathBuf, message: String },
+    #[error("cannot write the index to {path}: {source}. Check that the data folder is writable (MADOGUCHI_DATA_DIR)")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("search failed: {0}")]
+    Search(String),
+}
+
+/// One retrieved entry with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Entry id.
+    pub id: String,
+    /// Tenant the entry belongs to (`national` or a municipality code).
+    pub tenant: String,
+    /// Raw BM25 score.
+    pub bm25: f32,
+    /// IDF-weighted share of the question's words found in the entry (0–1).
+    pub word_coverage: f32,
+    /// IDF-weighted share of the question's reading bigrams found in the entry (0–1).
+    pub kana_coverage: f32,
+}
