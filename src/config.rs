@@ -94,6 +94,8 @@ pub struct RetrieveConfig {
     pub answer_credit: f32,
     /// Weight of the normalized BM25 score in the ranking (the rest is confidence).
     pub rank_bm25_weight: f32,
+    /// Most credit (0–1) for a question word matched only by its reading n-grams.
+    pub fuzzy_word_credit: f32,
 }
 
 impl Default for RetrieveConfig {
@@ -106,6 +108,7 @@ impl Default for RetrieveConfig {
             boost_kana: 0.3,
             answer_credit: 0.5,
             rank_bm25_weight: 0.3,
+            fuzzy_word_credit: 0.7,
         }
     }
 }

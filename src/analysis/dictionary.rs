@@ -147,14 +147,7 @@ pub fn build_dictionary(
         path: parent.to_path_buf(),
         source: e,
     })?;
-    let tmp = parent.join(format!(
-        ".{}.building-{}",
-        out_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
+    let tmp = crate::fsutil::temp_sibling(out_dir);
     let _ = std::fs::remove_dir_all(&tmp);
     progress("IPADIC のソースから辞書を構築しています (数秒かかります)…");
     DictionaryBuilder::new(ipadic_metadata())
@@ -264,7 +257,7 @@ pub fn parse_user_words(text: &str, origin: &Path) -> Result<Vec<UserWord>, Anal
             ));
             continue;
         }
-        if !reading.chars().all(|c| super::normalize::is_katakana(c)) {
+        if !reading.chars().all(super::normalize::is_katakana) {
             problems.push(format!(
                 "{at}: reading '{}' must be kana only (e.g. ジドウテアテ)",
                 cols[1]

@@ -72,6 +72,9 @@ pub struct Analysis {
     pub normalized: String,
     /// Content words (base forms).
     pub words: Vec<String>,
+    /// Reading (katakana) of each word as written, aligned with `words`; lets a word
+    /// match its other forms by sound (振り込む ~ 振込 share フリコ).
+    pub word_readings: Vec<String>,
     /// Trigrams of the katakana reading (shorter chunks whole).
     pub kana: Vec<String>,
     /// Share of hiragana letters in the normalized text (0–1).
@@ -228,6 +231,7 @@ impl Analyzer {
         // does not, so chunks there are split at spaces only.
         let split_at_function_words = hiragana_ratio < FUNCTION_WORD_SPLIT_MAX_HIRAGANA;
         let mut words = Vec::new();
+        let mut word_readings = Vec::new();
         let mut chunks: Vec<String> = vec![String::new()];
         let mut last_end = 0usize;
         let tokens = self
@@ -265,6 +269,7 @@ impl Analyzer {
                 let single_kana = base.chars().count() == 1 && base.chars().all(normalize::is_kana);
                 if !single_kana && !STOP_WORDS.contains(&base.as_str()) {
                     words.push(base);
+                    word_readings.push(reading.clone());
                 }
             }
         }
@@ -273,6 +278,7 @@ impl Analyzer {
             hiragana_ratio,
             normalized: prepared,
             words,
+            word_readings,
             kana,
         })
     }
@@ -291,12 +297,17 @@ fn is_content(pos: &str, pos1: &str) -> bool {
 }
 
 /// Above this hiragana share, text is treated as kana-only (see [`Analyzer::analyze`]).
-const FUNCTION_WORD_SPLIT_MAX_HIRAGANA: f32 = 0.6;
+const FUNCTION_WORD_SPLIT_MAX_HIRAGANA: f32 = 0.75;
 
 /// Length of the reading n-grams. Bigrams of katakana are too common to be evidence
 /// (every bigram of キョウノテンキ occurs in some FAQ); trigrams are specific enough
 /// while still matching parts of longer words (テアテ in ジドウテアテ).
 const KANA_NGRAM: usize = 3;
+
+/// Reading n-grams of one word or chunk, as indexed in the kana field.
+pub fn reading_ngrams(s: &str) -> Vec<String> {
+    ngrams(s, KANA_NGRAM)
+}
 
 /// Character n-grams of `s`; a string shorter than `n` yields itself.
 fn ngrams(s: &str, n: usize) -> Vec<String> {

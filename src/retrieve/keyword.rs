@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::postings::Postings;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
@@ -151,7 +150,7 @@ impl KeywordIndex {
             path: parent.to_path_buf(),
             source: e,
         })?;
-        let tmp = parent.join(format!(".index-building-{}", std::process::id()));
+        let tmp = crate::fsutil::temp_sibling(dir);
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(|e| RetrieveError::Write {
             path: tmp.clone(),
@@ -212,7 +211,14 @@ impl KeywordIndex {
         cfg: &RetrieveConfig,
     ) -> Result<Vec<Candidate>, RetrieveError> {
         let f = self.fields;
-        let words: Vec<&String> = dedup(&q.words);
+        let words: Vec<(&String, &String)> = {
+            let mut seen = HashSet::new();
+            q.words
+                .iter()
+                .zip(&q.word_readings)
+                .filter(|(w, _)| seen.insert(w.as_str()))
+                .collect()
+        };
         let kana: Vec<&String> = dedup(&q.kana);
         if words.is_empty() && kana.is_empty() {
             return Ok(Vec::new());
@@ -228,7 +234,7 @@ impl KeywordIndex {
             )
         };
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in &words {
+        for (w, _) in &words {
             should.push(term_query(f.question, w, cfg.boost_question));
             should.push(term_query(f.alt, w, cfg.boost_alt));
             should.push(term_query(f.answer, w, cfg.boost_answer));
@@ -291,15 +297,9 @@ impl KeywordIndex {
         hits.retain(|h| h.3 != NATIONAL || !local.contains(&h.2));
         hits.truncate(cfg.top_k);
         let addrs: Vec<DocAddress> = hits.iter().map(|h| h.1).collect();
-        let n = searcher.num_docs() as f32;
-        let word_cov = coverage(
-            &searcher,
-            &addrs,
-            n,
-            &words,
-            &[(f.qa, 1.0), (f.answer, cfg.answer_credit)],
-        )?;
-        let kana_cov = coverage(&searcher, &addrs, n, &kana, &[(f.kana, 1.0)])?;
+        let targets = Targets::new(&searcher, &addrs);
+        let word_cov = word_coverage(&targets, &f, &words, cfg)?;
+        let kana_cov = kana_coverage(&targets, &f, &kana)?;
         Ok(hits
             .into_iter()
             .enumerate()
@@ -326,64 +326,124 @@ fn idf(doc_freq: u64, n: f32) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// For each document in `addrs`: Σ idf(t)·credit(t, doc) / Σ idf(t) over `terms`, where
-/// credit is that of the first field in `fields` containing the term (0 if none).
-fn coverage(
-    searcher: &tantivy::Searcher,
-    addrs: &[DocAddress],
+/// Fewest reading n-grams a word needs before it may match by sound.
+const MIN_FUZZY_NGRAMS: usize = 2;
+
+/// The candidate documents, grouped by segment in doc-id order (postings only seek
+/// forward), each with its position in the candidate list.
+struct Targets<'a> {
+    searcher: &'a tantivy::Searcher,
+    by_segment: BTreeMap<u32, Vec<(u32, usize)>>,
+    len: usize,
+    /// Number of documents, for IDF.
     n: f32,
-    terms: &[&String],
-    fields: &[(Field, f32)],
-) -> Result<Vec<f32>, RetrieveError> {
-    let mut got = vec![0f32; addrs.len()];
-    if terms.is_empty() || addrs.is_empty() {
-        return Ok(got);
+}
+
+impl<'a> Targets<'a> {
+    fn new(searcher: &'a tantivy::Searcher, addrs: &[DocAddress]) -> Self {
+        let mut by_segment: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
+        for (i, a) in addrs.iter().enumerate() {
+            by_segment
+                .entry(a.segment_ord)
+                .or_default()
+                .push((a.doc_id, i));
+        }
+        for list in by_segment.values_mut() {
+            list.sort_unstable();
+        }
+        Targets {
+            searcher,
+            by_segment,
+            len: addrs.len(),
+            n: searcher.num_docs() as f32,
+        }
     }
-    let io = |e: std::io::Error| RetrieveError::Search(e.to_string());
-    let mut total = 0f32;
-    // Documents grouped by segment, in doc-id order (postings only seek forward).
-    let mut by_segment: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
-    for (i, a) in addrs.iter().enumerate() {
-        by_segment
-            .entry(a.segment_ord)
-            .or_default()
-            .push((a.doc_id, i));
+
+    /// IDF of `text` in `field`.
+    fn idf(&self, field: Field, text: &str) -> Result<f32, RetrieveError> {
+        let term = Term::from_field_text(field, text);
+        let df = self
+            .searcher
+            .doc_freq(&term)
+            .map_err(|e| RetrieveError::Search(e.to_string()))?;
+        Ok(idf(df, self.n))
     }
-    for list in by_segment.values_mut() {
-        list.sort_unstable();
-    }
-    let (primary, _) = fields[0];
-    for term in terms {
-        let t = Term::from_field_text(primary, term);
-        let w = idf(
-            searcher
-                .doc_freq(&t)
-                .map_err(|e| RetrieveError::Search(e.to_string()))?,
-            n,
-        );
-        total += w;
-        let mut credit = vec![0f32; addrs.len()];
-        for &(field, field_credit) in fields {
-            let t = Term::from_field_text(field, term);
-            for (seg, docs) in &by_segment {
-                let inverted = searcher
-                    .segment_reader(*seg)
-                    .inverted_index(field)
-                    .map_err(|e| RetrieveError::Search(e.to_string()))?;
-                let Some(mut postings) = inverted
-                    .read_postings(&t, IndexRecordOption::Basic)
-                    .map_err(io)?
-                else {
-                    continue;
-                };
-                for &(doc, i) in docs {
-                    if postings.doc() == TERMINATED {
-                        break;
-                    }
-                    if postings.seek(doc) == doc && postings.term_freq() > 0 {
-                        credit[i] = credit[i].max(field_credit);
-                    }
+
+    /// Which candidates contain `text` in `field`.
+    fn contains(&self, field: Field, text: &str) -> Result<Vec<bool>, RetrieveError> {
+        let mut found = vec![false; self.len];
+        let term = Term::from_field_text(field, text);
+        for (seg, docs) in &self.by_segment {
+            let inverted = self
+                .searcher
+                .segment_reader(*seg)
+                .inverted_index(field)
+                .map_err(|e| RetrieveError::Search(e.to_string()))?;
+            let postings = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(|e| RetrieveError::Search(e.to_string()))?;
+            let Some(mut postings) = postings else {
+                continue;
+            };
+            for &(doc, i) in docs {
+                let current = postings.doc();
+                if current == TERMINATED {
+                    break;
                 }
+                // `seek` may only move forward: never call it past the target.
+                let at = if current >= doc {
+                    current
+                } else {
+                    postings.seek(doc)
+                };
+                found[i] = at == doc;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// IDF-weighted share of the question's words each candidate covers. A word found in
+/// the question or paraphrases earns 1, in the answer only `answer_credit`; a word not
+/// found as such earns up to `fuzzy_word_credit` × the share of its reading n-grams
+/// found in the candidate (so 振り込む still partly matches 振込).
+fn word_coverage(
+    t: &Targets<'_>,
+    f: &Fields,
+    words: &[(&String, &String)],
+    cfg: &RetrieveConfig,
+) -> Result<Vec<f32>, RetrieveError> {
+    let mut got = vec![0f32; t.len];
+    let mut total = 0f32;
+    for (word, reading) in words {
+        let w = t.idf(f.qa, word)?;
+        total += w;
+        let in_qa = t.contains(f.qa, word)?;
+        let in_answer = t.contains(f.answer, word)?;
+        let mut credit: Vec<f32> = in_qa
+            .iter()
+            .zip(&in_answer)
+            .map(|(&q, &a)| {
+                if q {
+                    1.0
+                } else if a {
+                    cfg.answer_credit
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let grams = crate::analysis::reading_ngrams(reading);
+        // A single n-gram is too little evidence (天気 テンキ would match 転居 テンキョ).
+        if credit.iter().any(|&c| c < cfg.fuzzy_word_credit) && grams.len() >= MIN_FUZZY_NGRAMS {
+            let mut hits = vec![0usize; t.len];
+            for g in &grams {
+                for (h, found) in hits.iter_mut().zip(t.contains(f.kana, g)?) {
+                    *h += usize::from(found);
+                }
+            }
+            for (c, h) in credit.iter_mut().zip(hits) {
+                *c = c.max(cfg.fuzzy_word_credit * h as f32 / grams.len() as f32);
             }
         }
         for (g, c) in got.iter_mut().zip(credit) {
@@ -391,9 +451,30 @@ fn coverage(
         }
     }
     if total > 0.0 {
-        for g in &mut got {
-            *g /= total;
+        got.iter_mut().for_each(|g| *g /= total);
+    }
+    Ok(got)
+}
+
+/// IDF-weighted share of the question's reading n-grams each candidate contains.
+fn kana_coverage(
+    t: &Targets<'_>,
+    f: &Fields,
+    grams: &[&String],
+) -> Result<Vec<f32>, RetrieveError> {
+    let mut got = vec![0f32; t.len];
+    let mut total = 0f32;
+    for g in grams {
+        let w = t.idf(f.kana, g)?;
+        total += w;
+        for (acc, found) in got.iter_mut().zip(t.contains(f.kana, g)?) {
+            if found {
+                *acc += w;
+            }
         }
+    }
+    if total > 0.0 {
+        got.iter_mut().for_each(|g| *g /= total);
     }
     Ok(got)
 }

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test, on a fresh machine too: installs what is missing first.
+# Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+cargo test --locked --all-targets --no-fail-fast
