@@ -62,13 +62,9 @@ impl Paths {
     pub fn dictionary_dir(&self) -> PathBuf {
         self.tokenizer_dir.join("ipadic")
     }
-    /// The user dictionary file.
-    pub fn user_dictionary(&self) -> PathBuf {
-        self.tokenizer_dir.join("user_dict.tsv")
-    }
-    /// The synonym file.
-    pub fn synonyms(&self) -> PathBuf {
-        self.tokenizer_dir.join("synonyms.tsv")
+    /// The analyzer's data files found in the tokenizer folder.
+    pub fn analyzer_files(&self) -> crate::analysis::AnalyzerFiles {
+        crate::analysis::AnalyzerFiles::in_dir(&self.tokenizer_dir)
     }
     /// Folder of the keyword index.
     pub fn index_dir(&self) -> PathBuf {

@@ -52,6 +52,8 @@ pub struct Decision {
     pub top: Option<Scored>,
     /// Suggestions: for `Suggest` the plausible candidates, for `Answer` the runners-up.
     pub suggestions: Vec<Scored>,
+    /// Every candidate, best first (for evaluation and `--explain`).
+    pub ranked: Vec<Scored>,
 }
 
 /// Hiragana share at which reading evidence starts to gain weight. Ordinary mixed
@@ -115,31 +117,37 @@ pub fn decide(
             .total_cmp(&a.rank)
             .then_with(|| a.candidate.id.cmp(&b.candidate.id))
     });
-    let plausible: Vec<Scored> = scored
-        .into_iter()
+    let plausible: Vec<&Scored> = scored
+        .iter()
         .filter(|s| s.confidence >= dcfg.suggest_min_confidence)
         .collect();
-    let Some(first) = plausible.first() else {
-        return Decision {
-            kind: DecisionKind::Abstain,
-            top: None,
-            suggestions: Vec::new(),
-        };
+    let margin = match plausible.as_slice() {
+        [] => 0.0,
+        [only] => only.rank,
+        [first, second, ..] => first.rank - second.rank,
     };
-    let margin = first.rank - plausible.get(1).map_or(0.0, |s| s.rank);
-    if first.confidence >= dcfg.answer_min_confidence && margin >= dcfg.answer_min_margin {
-        let mut rest = plausible.into_iter();
-        let top = rest.next();
-        return Decision {
-            kind: DecisionKind::Answer,
-            top,
-            suggestions: rest.take(dcfg.max_suggestions).collect(),
-        };
-    }
+    let kind = match plausible.first() {
+        None => DecisionKind::Abstain,
+        Some(first)
+            if first.confidence >= dcfg.answer_min_confidence
+                && margin >= dcfg.answer_min_margin =>
+        {
+            DecisionKind::Answer
+        }
+        Some(_) => DecisionKind::Suggest,
+    };
+    let mut rest = plausible.into_iter().cloned();
+    let top = if kind == DecisionKind::Answer {
+        rest.next()
+    } else {
+        None
+    };
+    let suggestions = rest.take(dcfg.max_suggestions).collect();
     Decision {
-        kind: DecisionKind::Suggest,
-        top: None,
-        suggestions: plausible.into_iter().take(dcfg.max_suggestions).collect(),
+        kind,
+        top,
+        suggestions,
+        ranked: scored,
     }
 }
 

@@ -8,9 +8,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::analysis::{dictionary, AnalysisError, Analyzer};
+use crate::analysis::Analysis;
+use crate::analysis::{dictionary, AnalysisError, Analyzer, AnalyzerFiles};
 use crate::config::Config;
-use crate::decide::{self, DecisionKind, Scored};
+use crate::decide::{self, Decision, DecisionKind, Scored};
 use crate::knowledge::{KnowledgeBase, KnowledgeError, NATIONAL};
 use crate::respond::{self, AnswerView, ErrorView, Response, SuggestionView};
 use crate::retrieve::keyword::{IndexState, KeywordIndex};
@@ -93,16 +94,16 @@ impl Engine {
             })?
             .built
         };
-        let user = paths.user_dictionary();
-        let syn = paths.synonyms();
-        let analyzer = Arc::new(Analyzer::load(
-            &dict_dir,
-            user.is_file().then_some(user.as_path()),
-            syn.is_file().then_some(syn.as_path()),
-        )?);
+        let files = paths.analyzer_files();
+        let analyzer = Arc::new(Analyzer::load(&dict_dir, &files)?);
         progress(OpenProgress::Message("FAQ を読み込んでいます…"));
         let kb = KnowledgeBase::load(&paths.knowledge_dir)?;
-        let fingerprint = index_fingerprint(&kb, &analyzer)?;
+        analyzer.install_lexicon(kb.entries().iter().flat_map(|e| {
+            std::iter::once(e.question.as_str())
+                .chain(e.alt_questions.iter().map(String::as_str))
+                .chain([e.category.as_str(), e.answer.as_str()])
+        }))?;
+        let fingerprint = index_fingerprint(&kb, &analyzer, &files)?;
         let (keyword, index_state) = KeywordIndex::open_or_build(
             &paths.index_dir(),
             &kb,
@@ -144,30 +145,7 @@ impl Engine {
 
     /// Answers `question` for `tenant` (national entries plus the tenant's own).
     pub fn ask_for(&self, question: &str, tenant: &str) -> Result<Response, AskError> {
-        let chars = question.chars().count();
-        let max = self.config.limits.max_question_chars;
-        if chars > max {
-            return Err(AskError::TooLong { chars, max });
-        }
-        if question.trim().is_empty() {
-            return Err(AskError::Empty);
-        }
-        let analysis = self
-            .analyzer
-            .analyze(question)
-            .map_err(|e| AskError::Internal(e.to_string()))?;
-        let candidates = self
-            .keyword
-            .search(&analysis, tenant, &self.config.retrieve)
-            .map_err(|e| AskError::Internal(e.to_string()))?;
-        let decision = decide::decide(
-            candidates,
-            !analysis.words.is_empty(),
-            !analysis.kana.is_empty(),
-            analysis.hiragana_ratio,
-            &self.config.decide,
-            &self.config.retrieve,
-        );
+        let (_, decision) = self.run(question, tenant)?;
         let message = match decision.kind {
             DecisionKind::Answer => None,
             DecisionKind::Suggest => Some(respond::SUGGEST_MESSAGE.to_string()),
@@ -192,43 +170,54 @@ impl Engine {
         })
     }
 
-    /// The evidence behind an answer: terms, and every candidate with its scores.
-    pub fn explain(&self, question: &str, tenant: &str) -> Result<String, AskError> {
-        let a = self
-            .analyzer
-            .analyze(question)
-            .map_err(|e| AskError::Internal(e.to_string()))?;
+    /// The decision with every candidate ranked, for evaluation.
+    pub fn rank(&self, question: &str, tenant: &str) -> Result<Decision, AskError> {
+        Ok(self.run(question, tenant)?.1)
+    }
+
+    /// Validates the input, analyzes, retrieves and decides.
+    fn run(&self, question: &str, tenant: &str) -> Result<(Analysis, Decision), AskError> {
+        let chars = question.chars().count();
+        let max = self.config.limits.max_question_chars;
+        if chars > max {
+            return Err(AskError::TooLong { chars, max });
+        }
+        if question.trim().is_empty() {
+            return Err(AskError::Empty);
+        }
+        let internal = |e: &dyn std::fmt::Display| AskError::Internal(e.to_string());
+        let analysis = self.analyzer.analyze(question).map_err(|e| internal(&e))?;
         let candidates = self
             .keyword
-            .search(&a, tenant, &self.config.retrieve)
-            .map_err(|e| AskError::Internal(e.to_string()))?;
-        let mut out = format!(
-            "normalized: {}\nwords: {}\nkana: {}\nhiragana ratio: {:.2}\n",
-            a.normalized,
-            a.words.join(" | "),
-            a.kana.join(" "),
-            a.hiragana_ratio
-        );
-        let d = decide::decide(
-            candidates.clone(),
-            !a.words.is_empty(),
-            !a.kana.is_empty(),
-            a.hiragana_ratio,
+            .search(&analysis, tenant, &self.config.retrieve)
+            .map_err(|e| internal(&e))?;
+        let decision = decide::decide(
+            candidates,
+            !analysis.words.is_empty(),
+            !analysis.kana.is_empty(),
+            analysis.hiragana_ratio,
             &self.config.decide,
             &self.config.retrieve,
         );
-        out.push_str(&format!("decision: {}\n", d.kind.as_str()));
-        for c in candidates.iter().take(10) {
-            let conf = decide::confidence(
-                c,
-                !a.words.is_empty(),
-                !a.kana.is_empty(),
-                a.hiragana_ratio,
-                &self.config.decide,
-            );
+        Ok((analysis, decision))
+    }
+
+    /// The evidence behind an answer: terms, and the best candidates with their scores.
+    pub fn explain(&self, question: &str, tenant: &str) -> Result<String, AskError> {
+        let (a, d) = self.run(question, tenant)?;
+        let mut out = format!(
+            "normalized: {}\nwords: {}\nkana: {}\nhiragana ratio: {:.2}\ndecision: {}\n",
+            a.normalized,
+            a.words.join(" | "),
+            a.kana.join(" "),
+            a.hiragana_ratio,
+            d.kind.as_str()
+        );
+        for s in d.ranked.iter().take(10) {
+            let c = &s.candidate;
             out.push_str(&format!(
-                "  {:<48} bm25 {:>6.2}  words {:.2}  kana {:.2}  confidence {:.2}\n",
-                c.id, c.bm25, c.word_coverage, c.kana_coverage, conf
+                "  {:<48} bm25 {:>6.2}  words {:.2}  kana {:.2}  confidence {:.2}  rank {:.3}\n",
+                c.id, c.bm25, c.word_coverage, c.kana_coverage, s.confidence, s.rank
             ));
         }
         Ok(out)
@@ -301,13 +290,21 @@ const ANALYSIS_PROBES: &[&str] = &[
 ];
 
 /// Fingerprint of everything the index depends on: the knowledge and the analysis.
-fn index_fingerprint(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<String, AnalysisError> {
+fn index_fingerprint(
+    kb: &KnowledgeBase,
+    analyzer: &Analyzer,
+    files: &AnalyzerFiles,
+) -> Result<String, AnalysisError> {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(kb.fingerprint().as_bytes());
     for probe in ANALYSIS_PROBES {
         let a = analyzer.analyze(probe)?;
         h.update(format!("{:?}|{:?}|{}", a.words, a.kana, a.normalized).as_bytes());
+    }
+    for path in files.all() {
+        h.update(path.to_string_lossy().as_bytes());
+        h.update(std::fs::read(path).unwrap_or_default());
     }
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     Ok(format!("{:x}", h.finalize()))

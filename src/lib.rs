@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod config;
 pub mod decide;
 pub mod engine;
+pub mod eval;
 pub mod fsutil;
 pub mod knowledge;
 pub mod respond;

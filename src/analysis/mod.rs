@@ -13,16 +13,19 @@
 //!   and partial or misspelled terms still overlap.
 
 pub mod dictionary;
+pub mod lexicon;
 pub mod normalize;
 pub mod synonyms;
 pub mod tokenizer;
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 
+pub use self::lexicon::ReadingLexicon;
 pub use self::synonyms::Synonyms;
 
 /// Errors of the analysis layer.
@@ -75,6 +78,9 @@ pub struct Analysis {
     /// Reading (katakana) of each word as written, aligned with `words`; lets a word
     /// match its other forms by sound (振り込む ~ 振込 share フリコ).
     pub word_readings: Vec<String>,
+    /// How much each word says about the topic (0–1), aligned with `words`: see
+    /// [`word_weight`].
+    pub word_weights: Vec<f32>,
     /// Trigrams of the katakana reading (shorter chunks whole).
     pub kana: Vec<String>,
     /// Share of hiragana letters in the normalized text (0–1).
@@ -138,10 +144,51 @@ const STOP_WORDS: &[&str] = &[
     "すみません",
 ];
 
+/// The data files of an analyzer (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnalyzerFiles {
+    /// `surface<TAB>reading` government terms.
+    pub user_dictionary: Option<PathBuf>,
+    /// Variant groups, canonical first; several files merge into one table.
+    pub synonyms: Vec<PathBuf>,
+    /// Latin-script function words, one per line.
+    pub stopwords: Option<PathBuf>,
+}
+
+impl AnalyzerFiles {
+    /// The files of a tokenizer folder that exist: `user_dict.tsv`, `synonyms.tsv`,
+    /// `english.tsv` (English phrases → Japanese terms) and `english_stopwords.txt`.
+    pub fn in_dir(dir: &Path) -> Self {
+        let existing = |name: &str| Some(dir.join(name)).filter(|p| p.is_file());
+        AnalyzerFiles {
+            user_dictionary: existing("user_dict.tsv"),
+            synonyms: ["synonyms.tsv", "english.tsv"]
+                .into_iter()
+                .filter_map(existing)
+                .collect(),
+            stopwords: existing("english_stopwords.txt"),
+        }
+    }
+
+    /// Every file, for fingerprints.
+    pub fn all(&self) -> Vec<&Path> {
+        self.user_dictionary
+            .iter()
+            .chain(&self.synonyms)
+            .chain(&self.stopwords)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+}
+
 /// The shared analyzer. Cheap to share across threads; build it once.
 pub struct Analyzer {
     segmenter: Segmenter,
     synonyms: Synonyms,
+    /// Latin-script function words (the, is, my …) dropped from word terms.
+    stopwords: HashSet<String>,
+    /// Set once, after the knowledge is loaded (it is built from the knowledge).
+    lexicon: std::sync::OnceLock<ReadingLexicon>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -153,38 +200,70 @@ impl std::fmt::Debug for Analyzer {
 }
 
 impl Analyzer {
-    /// Loads the system dictionary from `dict_dir`, plus the optional user dictionary
-    /// and synonym files.
-    pub fn load(
-        dict_dir: &Path,
-        user_dict: Option<&Path>,
-        synonyms: Option<&Path>,
-    ) -> Result<Self, AnalysisError> {
+    /// Loads the system dictionary from `dict_dir` and the given data files.
+    pub fn load(dict_dir: &Path, files: &AnalyzerFiles) -> Result<Self, AnalysisError> {
         let system = dictionary::load_system_dictionary(dict_dir)?;
-        let user = match user_dict {
+        let read = |path: &Path| {
+            std::fs::read_to_string(path).map_err(|e| AnalysisError::Read {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        };
+        let user = match &files.user_dictionary {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| AnalysisError::Read {
-                    path: path.to_path_buf(),
-                    source: e,
-                })?;
-                let words = dictionary::parse_user_words(&text, path)?;
+                let words = dictionary::parse_user_words(&read(path)?, path)?;
                 Some(dictionary::compile_user_dictionary(&words)?)
             }
             None => None,
         };
-        let synonyms = match synonyms {
-            Some(path) => Synonyms::load(path)?,
-            None => Synonyms::empty(),
+        let synonyms = Synonyms::load_many(&files.synonyms)?;
+        let stopwords = match &files.stopwords {
+            Some(path) => read(path)?
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())
+                .filter(|l| !l.is_empty())
+                .collect(),
+            None => HashSet::new(),
         };
         Ok(Analyzer {
             segmenter: Segmenter::new(Mode::Normal, system, user),
             synonyms,
+            stopwords,
+            lexicon: std::sync::OnceLock::new(),
         })
     }
 
-    /// Normalizes and folds synonyms, without tokenizing.
+    /// Normalizes, folds synonyms and (once set) rewrites hiragana-only chunks into
+    /// the knowledge's spelling; does not tokenize.
     pub fn prepare(&self, text: &str) -> String {
-        self.synonyms.apply(&normalize::normalize(text))
+        let folded = self.synonyms.apply(&normalize::normalize(text));
+        match self.lexicon.get() {
+            Some(lexicon) => lexicon.rewrite(&folded),
+            None => folded,
+        }
+    }
+
+    /// Builds the reading lexicon from `texts` (the knowledge) and installs it. Only
+    /// the first call has an effect; returns the number of readings known.
+    pub fn install_lexicon<'a>(
+        &self,
+        texts: impl IntoIterator<Item = &'a str>,
+    ) -> Result<usize, AnalysisError> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for text in texts {
+            for t in self.tokens(text)? {
+                let mut pos = t.pos.split(',');
+                let (major, minor) = (pos.next().unwrap_or(""), pos.next().unwrap_or(""));
+                if is_content(major, minor) && !t.reading.is_empty() {
+                    pairs.push((t.surface, t.reading));
+                }
+            }
+        }
+        let lexicon =
+            ReadingLexicon::from_words(pairs.iter().map(|(s, r)| (s.as_str(), r.as_str())));
+        let n = lexicon.len();
+        let _ = self.lexicon.set(lexicon);
+        Ok(n)
     }
 
     /// Lindera's tokens for `text` after normalization and synonym folding.
@@ -232,6 +311,7 @@ impl Analyzer {
         let split_at_function_words = hiragana_ratio < FUNCTION_WORD_SPLIT_MAX_HIRAGANA;
         let mut words = Vec::new();
         let mut word_readings = Vec::new();
+        let mut word_weights = Vec::new();
         let mut chunks: Vec<String> = vec![String::new()];
         let mut last_end = 0usize;
         let tokens = self
@@ -267,7 +347,11 @@ impl Analyzer {
             if is_content(pos, pos1) {
                 let base = field(6).unwrap_or(&surface).to_string();
                 let single_kana = base.chars().count() == 1 && base.chars().all(normalize::is_kana);
-                if !single_kana && !STOP_WORDS.contains(&base.as_str()) {
+                if !single_kana
+                    && !STOP_WORDS.contains(&base.as_str())
+                    && !self.stopwords.contains(&base)
+                {
+                    word_weights.push(word_weight(pos, pos1, &base));
                     words.push(base);
                     word_readings.push(reading.clone());
                 }
@@ -279,8 +363,22 @@ impl Analyzer {
             normalized: prepared,
             words,
             word_readings,
+            word_weights,
             kana,
         })
+    }
+}
+
+/// How much a word says about a question's topic. Scheme names and other nouns say
+/// most; verbs and adjectives (払う, もらえる) less; one-kanji nouns and pronoun-like
+/// or numeric nouns (今, 何, 額, 私) least. Used to weigh coverage, so that matching
+/// only generic words (「今何時」 ~ 「何時まで」) does not look like an answer.
+pub fn word_weight(pos: &str, pos1: &str, base: &str) -> f32 {
+    match pos {
+        "動詞" | "形容詞" => 0.5,
+        "名詞" if matches!(pos1, "代名詞" | "副詞可能" | "数" | "接尾") => 0.3,
+        "名詞" if base.chars().count() == 1 => 0.4,
+        _ => 1.0,
     }
 }
 

@@ -35,53 +35,64 @@ impl Synonyms {
 
     /// Loads and validates the synonym file at `path`.
     pub fn load(path: &Path) -> Result<Self, AnalysisError> {
-        let text = std::fs::read_to_string(path).map_err(|source| AnalysisError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::parse(&text, path)
+        Self::load_many(&[path.to_path_buf()])
+    }
+
+    /// Loads several synonym files into one table; a form may belong to one group
+    /// across all of them.
+    pub fn load_many(paths: &[PathBuf]) -> Result<Self, AnalysisError> {
+        let mut texts = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = std::fs::read_to_string(path).map_err(|source| AnalysisError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            texts.push((path.clone(), text));
+        }
+        Self::parse_many(&texts)
     }
 
     /// Parses synonym groups from `text` (see module docs); `origin` names the file in errors.
     pub fn parse(text: &str, origin: &Path) -> Result<Self, AnalysisError> {
-        let mut map: HashMap<String, (String, usize)> = HashMap::new();
+        Self::parse_many(&[(origin.to_path_buf(), text.to_string())])
+    }
+
+    /// Parses several (file, text) pairs into one table, reporting every problem.
+    pub fn parse_many(files: &[(PathBuf, String)]) -> Result<Self, AnalysisError> {
+        let mut map: HashMap<String, (String, String)> = HashMap::new();
         let mut problems = Vec::new();
-        for (idx, raw) in text.lines().enumerate() {
-            let line_no = idx + 1;
-            let line = raw.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            let forms: Vec<String> = line
-                .split('\t')
-                .map(normalize)
-                .filter(|f| !f.is_empty())
-                .collect();
-            if forms.len() < 2 {
-                problems.push(format!(
-                    "{}:{line_no}: a group needs a canonical form and at least one variant, separated by tabs",
-                    origin.display()
-                ));
-                continue;
-            }
-            let canonical = forms[0].clone();
-            for form in &forms {
-                match map.get(form) {
-                    Some((other, other_line)) if *other != canonical => problems.push(format!(
-                        "{}:{line_no}: '{form}' already belongs to the group of '{other}' (line {other_line}); a form may map to one canonical form only",
-                        origin.display()
-                    )),
-                    _ => {
-                        map.insert(form.clone(), (canonical.clone(), line_no));
+        for (origin, text) in files {
+            for (idx, raw) in text.lines().enumerate() {
+                let at = format!("{}:{}", origin.display(), idx + 1);
+                let line = raw.split('#').next().unwrap_or("").trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let forms: Vec<String> = line
+                    .split('\t')
+                    .map(normalize)
+                    .filter(|f| !f.is_empty())
+                    .collect();
+                if forms.len() < 2 {
+                    problems.push(format!("{at}: a group needs a canonical form and at least one variant, separated by tabs"));
+                    continue;
+                }
+                let canonical = forms[0].clone();
+                for form in &forms {
+                    match map.get(form) {
+                        Some((other, other_at)) if *other != canonical => problems.push(format!(
+                            "{at}: '{form}' already belongs to the group of '{other}' ({other_at}); a form may map to one canonical form only"
+                        )),
+                        _ => {
+                            map.insert(form.clone(), (canonical.clone(), at.clone()));
+                        }
                     }
                 }
             }
         }
         if !problems.is_empty() {
-            return Err(AnalysisError::Synonyms {
-                path: PathBuf::from(origin),
-                problems,
-            });
+            let path = files.first().map(|(p, _)| p.clone()).unwrap_or_default();
+            return Err(AnalysisError::Synonyms { path, problems });
         }
         Ok(Self::from_map(
             map.into_iter().map(|(k, (v, _))| (k, v)).collect(),

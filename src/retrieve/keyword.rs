@@ -211,12 +211,18 @@ impl KeywordIndex {
         cfg: &RetrieveConfig,
     ) -> Result<Vec<Candidate>, RetrieveError> {
         let f = self.fields;
-        let words: Vec<(&String, &String)> = {
+        let words: Vec<QueryWord<'_>> = {
             let mut seen = HashSet::new();
             q.words
                 .iter()
                 .zip(&q.word_readings)
-                .filter(|(w, _)| seen.insert(w.as_str()))
+                .zip(&q.word_weights)
+                .filter(|((w, _), _)| seen.insert(w.as_str()))
+                .map(|((text, reading), &weight)| QueryWord {
+                    text,
+                    reading,
+                    weight,
+                })
                 .collect()
         };
         let kana: Vec<&String> = dedup(&q.kana);
@@ -234,7 +240,7 @@ impl KeywordIndex {
             )
         };
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (w, _) in &words {
+        for QueryWord { text: w, .. } in &words {
             should.push(term_query(f.question, w, cfg.boost_question));
             should.push(term_query(f.alt, w, cfg.boost_alt));
             should.push(term_query(f.answer, w, cfg.boost_answer));
@@ -326,6 +332,13 @@ fn idf(doc_freq: u64, n: f32) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
+/// A question word with its reading and topic weight.
+struct QueryWord<'a> {
+    text: &'a String,
+    reading: &'a String,
+    weight: f32,
+}
+
 /// Fewest reading n-grams a word needs before it may match by sound.
 const MIN_FUZZY_NGRAMS: usize = 2;
 
@@ -410,13 +423,18 @@ impl<'a> Targets<'a> {
 fn word_coverage(
     t: &Targets<'_>,
     f: &Fields,
-    words: &[(&String, &String)],
+    words: &[QueryWord<'_>],
     cfg: &RetrieveConfig,
 ) -> Result<Vec<f32>, RetrieveError> {
     let mut got = vec![0f32; t.len];
     let mut total = 0f32;
-    for (word, reading) in words {
-        let w = t.idf(f.qa, word)?;
+    for &QueryWord {
+        text: word,
+        reading,
+        weight,
+    } in words
+    {
+        let w = t.idf(f.qa, word)? * weight;
         total += w;
         let in_qa = t.contains(f.qa, word)?;
         let in_answer = t.contains(f.answer, word)?;

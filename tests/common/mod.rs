@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use madoguchi::analysis::{dictionary, Analyzer};
+use madoguchi::analysis::{dictionary, Analyzer, AnalyzerFiles};
 use madoguchi::{Config, Engine};
 
 /// The repository root.
@@ -41,17 +41,12 @@ pub fn dictionary_dir() -> PathBuf {
 /// An analyzer with the repo's user dictionary and synonyms (or without both).
 pub fn analyzer(with_user_data: bool) -> Analyzer {
     let dir = dictionary_dir();
-    let td = repo().join("tokenizer-dict");
-    if with_user_data {
-        Analyzer::load(
-            &dir,
-            Some(&td.join("user_dict.tsv")),
-            Some(&td.join("synonyms.tsv")),
-        )
-        .unwrap()
+    let files = if with_user_data {
+        AnalyzerFiles::in_dir(&repo().join("tokenizer-dict"))
     } else {
-        Analyzer::load(&dir, None, None).unwrap()
-    }
+        AnalyzerFiles::default()
+    };
+    Analyzer::load(&dir, &files).unwrap()
 }
 
 /// Path of the fixture knowledge base.
