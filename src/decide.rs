@@ -95,16 +95,13 @@ pub fn decide(
     rcfg: &RetrieveConfig,
 ) -> Decision {
     let best_bm25 = candidates.iter().map(|c| c.bm25).fold(0f32, f32::max);
+    let rel = |x: f32, best: f32| if best > 0.0 { x / best } else { 0.0 };
     let mut scored: Vec<Scored> = candidates
         .into_iter()
         .map(|c| {
             let confidence = confidence(&c, has_words, has_kana, hiragana_ratio, dcfg);
-            let rel = if best_bm25 > 0.0 {
-                c.bm25 / best_bm25
-            } else {
-                0.0
-            };
-            let rank = (1.0 - rcfg.rank_bm25_weight) * confidence + rcfg.rank_bm25_weight * rel;
+            let rank = (1.0 - rcfg.rank_bm25_weight) * confidence
+                + rcfg.rank_bm25_weight * rel(c.bm25, best_bm25);
             Scored {
                 candidate: c,
                 confidence,

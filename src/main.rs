@@ -1,7 +1,9 @@
-//! `madoguchi` command line: dictionary build, index, ask.
+//! `madoguchi` command line: dictionary build, index, ask, eval, csv.
+
+mod cli;
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -71,10 +73,42 @@ enum Command {
         #[arg(long, default_value = "eval/thresholds.toml")]
         thresholds: PathBuf,
     },
+    /// Exchange FAQs with spreadsheets as CSV (columns: see README).
+    Csv {
+        #[command(subcommand)]
+        command: CsvCommand,
+    },
     /// The Japanese dictionary.
     Dict {
         #[command(subcommand)]
         command: DictCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CsvCommand {
+    /// Write entries as CSV.
+    Export {
+        /// `national`, a municipality code, or `all`.
+        #[arg(long, default_value = "all")]
+        tenant: String,
+        /// utf8-bom (Excel), utf8 or sjis (Shift_JIS/CP932).
+        #[arg(long, default_value = "utf8-bom")]
+        encoding: String,
+        /// Output file, or `-` for standard output.
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+    },
+    /// Convert a CSV (UTF-8 or Shift_JIS) into a knowledge TOML file; bad rows are
+    /// reported with their row numbers and skipped.
+    Import {
+        file: PathBuf,
+        /// The TOML file to write (under knowledge/ to take effect).
+        #[arg(long, default_value = "knowledge/imported.toml")]
+        out: PathBuf,
+        /// Replace `--out` if it exists.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -167,7 +201,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             golden,
             out,
             thresholds,
-        } => run_eval(&config, golden, out, thresholds, cli.quiet),
+        } => cli::eval::run_eval(&config, golden, out, thresholds, cli.quiet),
+        Command::Csv {
+            command:
+                CsvCommand::Export {
+                    tenant,
+                    encoding,
+                    out,
+                },
+        } => cli::csv::export(&config.paths.knowledge_dir, tenant, encoding, out),
+        Command::Csv {
+            command: CsvCommand::Import { file, out, force },
+        } => cli::csv::import(&config.paths.knowledge_dir, file, out, *force),
         Command::Check => {
             let kb = KnowledgeBase::load(&config.paths.knowledge_dir)?;
             let tenants: std::collections::BTreeSet<&str> =
@@ -226,97 +271,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn run_eval(
-    config: &Config,
-    golden: &Path,
-    out: &Path,
-    thresholds: &Path,
-    quiet: bool,
-) -> Result<ExitCode> {
-    use madoguchi::eval;
-    let thresholds = eval::Thresholds::load(thresholds)?;
-    let engine = open_engine(config, quiet)?;
-    let cases = eval::golden::load(golden, engine.knowledge())?;
-    let bar = if quiet {
-        ProgressBar::hidden()
-    } else {
-        ProgressBar::new(cases.len() as u64)
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} golden questions [{elapsed}]")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let outcomes = eval::run(&engine, &cases, &|done, _| bar.set_position(done as u64));
-    bar.finish_and_clear();
-    let previous: Option<serde_json::Value> = std::fs::read_to_string(out.join("report.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok());
-    let report = eval::build_report(
-        &outcomes,
-        engine.knowledge().len(),
-        &thresholds,
-        previous.as_ref(),
-    );
-    eval::write(&report, out)?;
-    println!(
-        "{:<20} {:>9} {:>9} {:>9}",
-        "metric", "all", "tune", "heldout"
-    );
-    for (metric, label, _) in eval::metrics::HEADLINE {
-        let cell = |split: &str| {
-            report
-                .splits
-                .get(split)
-                .and_then(|m| m.get(metric))
-                .map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0))
-        };
-        println!(
-            "{label:<20} {:>9} {:>9} {:>9}",
-            cell("all"),
-            cell("tune"),
-            cell("heldout")
-        );
-    }
-    let l = &report.latency_ms;
-    println!(
-        "latency ms: p50 {:.3}  p90 {:.3}  p99 {:.3}",
-        l.p50, l.p90, l.p99
-    );
-    let worse: Vec<String> = report
-        .comparison
-        .iter()
-        .filter(|d| d.verdict == "worse")
-        .map(|d| format!("{} {} {:+.1} pt", d.split, d.metric, d.delta * 100.0))
-        .collect();
-    if !worse.is_empty() {
-        println!("worse than the previous report: {}", worse.join(", "));
-    }
-    println!("report: {}", out.join("index.html").display());
-    let failed: Vec<String> = report
-        .thresholds
-        .iter()
-        .filter(|c| !c.pass)
-        .map(|c| {
-            let actual = c
-                .actual
-                .map_or("undefined".to_string(), |a| format!("{:.1}%", a * 100.0));
-            format!(
-                "{} {} = {actual} (needs {} {:.1}%)",
-                c.split,
-                c.metric,
-                c.bound,
-                c.limit * 100.0
-            )
-        })
-        .collect();
-    if failed.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!("error: metrics below thresholds: {}", failed.join("; "));
-        Ok(ExitCode::from(1))
-    }
-}
-
 fn spinner(quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
@@ -349,7 +303,7 @@ fn open_with_progress(config: &Config, quiet: bool) -> Result<(Engine, OpenRepor
     Ok(result?)
 }
 
-fn open_engine(config: &Config, quiet: bool) -> Result<Engine> {
+pub(crate) fn open_engine(config: &Config, quiet: bool) -> Result<Engine> {
     Ok(open_with_progress(config, quiet)?.0)
 }
 

@@ -4,6 +4,7 @@
 //! the entry, entry id, field, what to do), never only the first: a curator fixing a
 //! batch of entries should see the whole list. See `knowledge/README.md` for the format.
 
+pub mod csv;
 mod validate;
 
 use std::collections::BTreeMap;

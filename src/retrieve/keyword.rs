@@ -7,7 +7,7 @@
 //! manifest records their fingerprint), written to a temporary folder and renamed into
 //! place so a reader never sees half an index.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,18 +16,20 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, Te
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
 };
-use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, ReloadPolicy, TantivyDocument, Term, TERMINATED,
-};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
+use super::coverage::{kana_coverage, word_coverage, QueryWord, Targets};
 use super::{Candidate, RetrieveError};
 use crate::analysis::{tokenizer, Analysis, Analyzer};
 use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
 /// Bump when the schema or the analysis changes in a way that needs a re-index.
-const INDEX_FORMAT: u32 = 1;
+const INDEX_FORMAT: u32 = 2;
 const MANIFEST: &str = "madoguchi-index.json";
+/// `kind` of a document holding a whole entry (the only kind so far; the field lets
+/// other document kinds share the index later without skewing IDF).
+const KIND_ENTRY: &str = "entry";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Manifest {
@@ -37,14 +39,15 @@ struct Manifest {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Fields {
-    id: Field,
-    tenant: Field,
-    question: Field,
-    alt: Field,
-    answer: Field,
-    qa: Field,
-    kana: Field,
+pub struct Fields {
+    pub id: Field,
+    pub tenant: Field,
+    pub kind: Field,
+    pub question: Field,
+    pub alt: Field,
+    pub answer: Field,
+    pub qa: Field,
+    pub kana: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -59,6 +62,7 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         tenant: b.add_text_field("tenant", STRING | STORED),
+        kind: b.add_text_field("kind", STRING),
         question: b.add_text_field("question", text(tokenizer::WORDS)),
         alt: b.add_text_field("alt", text(tokenizer::WORDS)),
         answer: b.add_text_field("answer", text(tokenizer::WORDS)),
@@ -178,6 +182,7 @@ impl KeywordIndex {
                 doc.add_text(f.kana, alt);
             }
             doc.add_text(f.answer, &e.answer);
+            doc.add_text(f.kind, KIND_ENTRY);
             writer.add_document(doc).map_err(err)?;
             progress(i + 1, total);
         }
@@ -229,62 +234,95 @@ impl KeywordIndex {
         if words.is_empty() && kana.is_empty() {
             return Ok(Vec::new());
         }
-        let term_query = |field: Field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
-            let tq = TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            );
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(tq), boost)),
-            )
-        };
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for QueryWord { text: w, .. } in &words {
-            should.push(term_query(f.question, w, cfg.boost_question));
-            should.push(term_query(f.alt, w, cfg.boost_alt));
-            should.push(term_query(f.answer, w, cfg.boost_answer));
+        let mut entry_terms: Vec<(Field, &str, f32)> = Vec::new();
+        for w in &words {
+            entry_terms.push((f.question, w.text, cfg.boost_question));
+            entry_terms.push((f.alt, w.text, cfg.boost_alt));
+            entry_terms.push((f.answer, w.text, cfg.boost_answer));
         }
         for g in &kana {
-            should.push(term_query(f.kana, g, cfg.boost_kana));
+            entry_terms.push((f.kana, g, cfg.boost_kana));
         }
-        let mut tenants: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Should,
+        let searcher = self.reader.searcher();
+        let limit = cfg.top_k.saturating_mul(2);
+        let mut hits = self.top_docs(&searcher, KIND_ENTRY, tenant, &entry_terms, limit)?;
+        // Local overrides: a tenant entry hides the national entry with the same id.
+        let local: HashSet<String> = hits
+            .iter()
+            .filter(|h| h.tenant != NATIONAL)
+            .map(|h| h.id.clone())
+            .collect();
+        hits.retain(|h| h.tenant != NATIONAL || !local.contains(&h.id));
+        hits.truncate(cfg.top_k);
+        let addrs: Vec<DocAddress> = hits.iter().map(|h| h.addr).collect();
+        let entries = searcher
+            .doc_freq(&Term::from_field_text(f.kind, KIND_ENTRY))
+            .map_err(|e| RetrieveError::Search(e.to_string()))?;
+        let targets = Targets::new(&searcher, &addrs, entries);
+        let word_cov = word_coverage(&targets, &f, &words, cfg)?;
+        let kana_cov = kana_coverage(&targets, &f, &kana)?;
+        Ok(hits
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| Candidate {
+                id: h.id,
+                tenant: h.tenant,
+                bm25: h.score,
+                word_coverage: word_cov[i],
+                kana_coverage: kana_cov[i],
+            })
+            .collect())
+    }
+
+    /// The best `limit` documents of `kind` visible to `tenant` for a disjunction of
+    /// boosted term queries.
+    fn top_docs(
+        &self,
+        searcher: &tantivy::Searcher,
+        kind: &str,
+        tenant: &str,
+        terms: &[(Field, &str, f32)],
+        limit: usize,
+    ) -> Result<Vec<Hit>, RetrieveError> {
+        let f = self.fields;
+        let term = |field: Field, text: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
-                Term::from_field_text(f.tenant, NATIONAL),
-                IndexRecordOption::Basic,
-            )),
-        )];
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let should: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|&(field, text, boost)| {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term(field, text), boost)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let mut tenants = vec![(Occur::Should, term(f.tenant, NATIONAL))];
         if tenant != NATIONAL {
-            tenants.push((
-                Occur::Should,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.tenant, tenant),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            tenants.push((Occur::Should, term(f.tenant, tenant)));
         }
+        let filter = BooleanQuery::new(vec![
+            (Occur::Must, term(f.kind, kind)),
+            (Occur::Must, Box::new(BooleanQuery::new(tenants))),
+        ]);
         let query = BooleanQuery::new(vec![
             (
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(BooleanQuery::new(tenants)),
-                    0.0,
-                )),
+                Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
             ),
             (Occur::Must, Box::new(BooleanQuery::new(should))),
         ]);
-        let searcher = self.reader.searcher();
         let search_err = |e: tantivy::TantivyError| RetrieveError::Search(e.to_string());
         let top = searcher
             .search(
                 &query,
-                &tantivy::collector::TopDocs::with_limit(cfg.top_k.saturating_mul(2))
-                    .order_by_score(),
+                &tantivy::collector::TopDocs::with_limit(limit).order_by_score(),
             )
             .map_err(search_err)?;
-        // Resolve ids; apply local overrides (tenant entry hides the national one).
-        let mut hits: Vec<(f32, DocAddress, String, String)> = Vec::with_capacity(top.len());
+        let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(search_err)?;
             let get = |field| {
@@ -293,218 +331,26 @@ impl KeywordIndex {
                     .unwrap_or("")
                     .to_string()
             };
-            hits.push((score, addr, get(f.id), get(f.tenant)));
+            hits.push(Hit {
+                score,
+                addr,
+                id: get(f.id),
+                tenant: get(f.tenant),
+            });
         }
-        let local: HashSet<String> = hits
-            .iter()
-            .filter(|h| h.3 != NATIONAL)
-            .map(|h| h.2.clone())
-            .collect();
-        hits.retain(|h| h.3 != NATIONAL || !local.contains(&h.2));
-        hits.truncate(cfg.top_k);
-        let addrs: Vec<DocAddress> = hits.iter().map(|h| h.1).collect();
-        let targets = Targets::new(&searcher, &addrs);
-        let word_cov = word_coverage(&targets, &f, &words, cfg)?;
-        let kana_cov = kana_coverage(&targets, &f, &kana)?;
-        Ok(hits
-            .into_iter()
-            .enumerate()
-            .map(|(i, (bm25, _, id, tenant))| Candidate {
-                id,
-                tenant,
-                bm25,
-                word_coverage: word_cov[i],
-                kana_coverage: kana_cov[i],
-            })
-            .collect())
+        Ok(hits)
     }
+}
+
+/// A scored document with its entry id and tenant.
+struct Hit {
+    score: f32,
+    addr: DocAddress,
+    id: String,
+    tenant: String,
 }
 
 fn dedup(terms: &[String]) -> Vec<&String> {
     let mut seen = HashSet::new();
     terms.iter().filter(|t| seen.insert(t.as_str())).collect()
-}
-
-/// BM25's inverse document frequency; an unseen term gets the largest value, so words
-/// the knowledge base has never seen weigh heavily against confidence.
-fn idf(doc_freq: u64, n: f32) -> f32 {
-    let df = doc_freq as f32;
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
-}
-
-/// A question word with its reading and topic weight.
-struct QueryWord<'a> {
-    text: &'a String,
-    reading: &'a String,
-    weight: f32,
-}
-
-/// Fewest reading n-grams a word needs before it may match by sound.
-const MIN_FUZZY_NGRAMS: usize = 2;
-
-/// The candidate documents, grouped by segment in doc-id order (postings only seek
-/// forward), each with its position in the candidate list.
-struct Targets<'a> {
-    searcher: &'a tantivy::Searcher,
-    by_segment: BTreeMap<u32, Vec<(u32, usize)>>,
-    len: usize,
-    /// Number of documents, for IDF.
-    n: f32,
-}
-
-impl<'a> Targets<'a> {
-    fn new(searcher: &'a tantivy::Searcher, addrs: &[DocAddress]) -> Self {
-        let mut by_segment: BTreeMap<u32, Vec<(u32, usize)>> = BTreeMap::new();
-        for (i, a) in addrs.iter().enumerate() {
-            by_segment
-                .entry(a.segment_ord)
-                .or_default()
-                .push((a.doc_id, i));
-        }
-        for list in by_segment.values_mut() {
-            list.sort_unstable();
-        }
-        Targets {
-            searcher,
-            by_segment,
-            len: addrs.len(),
-            n: searcher.num_docs() as f32,
-        }
-    }
-
-    /// IDF of `text` in `field`.
-    fn idf(&self, field: Field, text: &str) -> Result<f32, RetrieveError> {
-        let term = Term::from_field_text(field, text);
-        let df = self
-            .searcher
-            .doc_freq(&term)
-            .map_err(|e| RetrieveError::Search(e.to_string()))?;
-        Ok(idf(df, self.n))
-    }
-
-    /// Which candidates contain `text` in `field`.
-    fn contains(&self, field: Field, text: &str) -> Result<Vec<bool>, RetrieveError> {
-        let mut found = vec![false; self.len];
-        let term = Term::from_field_text(field, text);
-        for (seg, docs) in &self.by_segment {
-            let inverted = self
-                .searcher
-                .segment_reader(*seg)
-                .inverted_index(field)
-                .map_err(|e| RetrieveError::Search(e.to_string()))?;
-            let postings = inverted
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|e| RetrieveError::Search(e.to_string()))?;
-            let Some(mut postings) = postings else {
-                continue;
-            };
-            for &(doc, i) in docs {
-                let current = postings.doc();
-                if current == TERMINATED {
-                    break;
-                }
-                // `seek` may only move forward: never call it past the target.
-                let at = if current >= doc {
-                    current
-                } else {
-                    postings.seek(doc)
-                };
-                found[i] = at == doc;
-            }
-        }
-        Ok(found)
-    }
-}
-
-/// IDF-weighted share of the question's words each candidate covers. A word found in
-/// the question or paraphrases earns 1, in the answer only `answer_credit`; a word not
-/// found as such earns up to `fuzzy_word_credit` × the share of its reading n-grams
-/// found in the candidate (so 振り込む still partly matches 振込).
-fn word_coverage(
-    t: &Targets<'_>,
-    f: &Fields,
-    words: &[QueryWord<'_>],
-    cfg: &RetrieveConfig,
-) -> Result<Vec<f32>, RetrieveError> {
-    let mut got = vec![0f32; t.len];
-    let mut total = 0f32;
-    for &QueryWord {
-        text: word,
-        reading,
-        weight,
-    } in words
-    {
-        let w = t.idf(f.qa, word)? * weight;
-        total += w;
-        let in_qa = t.contains(f.qa, word)?;
-        let in_answer = t.contains(f.answer, word)?;
-        let mut credit: Vec<f32> = in_qa
-            .iter()
-            .zip(&in_answer)
-            .map(|(&q, &a)| {
-                if q {
-                    1.0
-                } else if a {
-                    cfg.answer_credit
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let grams = crate::analysis::reading_ngrams(reading);
-        // A single n-gram is too little evidence (天気 テンキ would match 転居 テンキョ).
-        if credit.iter().any(|&c| c < cfg.fuzzy_word_credit) && grams.len() >= MIN_FUZZY_NGRAMS {
-            let mut hits = vec![0usize; t.len];
-            for g in &grams {
-                for (h, found) in hits.iter_mut().zip(t.contains(f.kana, g)?) {
-                    *h += usize::from(found);
-                }
-            }
-            for (c, h) in credit.iter_mut().zip(hits) {
-                *c = c.max(cfg.fuzzy_word_credit * h as f32 / grams.len() as f32);
-            }
-        }
-        for (g, c) in got.iter_mut().zip(credit) {
-            *g += w * c;
-        }
-    }
-    if total > 0.0 {
-        got.iter_mut().for_each(|g| *g /= total);
-    }
-    Ok(got)
-}
-
-/// IDF-weighted share of the question's reading n-grams each candidate contains.
-fn kana_coverage(
-    t: &Targets<'_>,
-    f: &Fields,
-    grams: &[&String],
-) -> Result<Vec<f32>, RetrieveError> {
-    let mut got = vec![0f32; t.len];
-    let mut total = 0f32;
-    for g in grams {
-        let w = t.idf(f.kana, g)?;
-        total += w;
-        for (acc, found) in got.iter_mut().zip(t.contains(f.kana, g)?) {
-            if found {
-                *acc += w;
-            }
-        }
-    }
-    if total > 0.0 {
-        got.iter_mut().for_each(|g| *g /= total);
-    }
-    Ok(got)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::idf;
-
-    #[test]
-    fn unseen_terms_weigh_most() {
-        assert!(idf(0, 100.0) > idf(1, 100.0));
-        assert!(idf(1, 100.0) > idf(50, 100.0));
-        assert!(idf(100, 100.0) > 0.0);
-    }
 }

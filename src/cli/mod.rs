@@ -1,0 +1,6 @@
+//! Subcommands with more than a few lines of their own.
+
+pub mod csv;
+pub mod eval;
+
+pub(crate) use crate::open_engine;
