@@ -13,6 +13,9 @@ use madoguchi::knowledge::KnowledgeBase;
 
 const NEAR_COPY: f64 = 0.8;
 
+/// Character bigrams of a squashed text.
+type Bigrams = HashSet<(char, char)>;
+
 fn squash(s: &str) -> String {
     normalize(s)
         .chars()
@@ -20,12 +23,12 @@ fn squash(s: &str) -> String {
         .collect()
 }
 
-fn bigrams(s: &str) -> HashSet<(char, char)> {
+fn bigrams(s: &str) -> Bigrams {
     let chars: Vec<char> = s.chars().collect();
     chars.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-fn dice(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f64 {
+fn dice(a: &Bigrams, b: &Bigrams) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
@@ -37,7 +40,7 @@ fn no_golden_question_copies_an_indexed_paraphrase() {
     let kb = KnowledgeBase::load(&common::repo().join("knowledge")).unwrap();
     let cases =
         golden::load(&common::repo().join("eval/golden"), &kb).unwrap_or_else(|e| panic!("{e}"));
-    let indexed: Vec<(String, HashSet<(char, char)>, &str)> = kb
+    let indexed: Vec<(String, Bigrams, &str)> = kb
         .entries()
         .iter()
         .flat_map(|e| {
