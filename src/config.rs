@@ -90,6 +90,9 @@ pub struct RetrieveConfig {
     pub answer_credit: f32,
     /// Weight of the normalized BM25 score in the ranking (the rest is confidence).
     pub rank_bm25_weight: f32,
+    /// Ranking bonus (0–1) for the asking municipality's own entries over national
+    /// ones: local answers (counters, local rules) are more useful when close.
+    pub local_bonus: f32,
     /// Most credit (0–1) for a question word matched only by its reading n-grams.
     pub fuzzy_word_credit: f32,
 }
@@ -105,6 +108,7 @@ impl Default for RetrieveConfig {
             answer_credit: 0.5,
             rank_bm25_weight: 0.3,
             fuzzy_word_credit: 0.7,
+            local_bonus: 0.1,
         }
     }
 }

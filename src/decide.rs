@@ -12,7 +12,9 @@
 
 use serde::Serialize;
 
+use crate::analysis::Analysis;
 use crate::config::{DecideConfig, RetrieveConfig};
+use crate::knowledge::NATIONAL;
 use crate::retrieve::Candidate;
 
 /// The kind of decision.
@@ -68,29 +70,65 @@ pub fn kana_weight(hiragana_ratio: f32, cfg: &DecideConfig) -> f32 {
     cfg.kana_weight_base + (cfg.kana_weight_hiragana - cfg.kana_weight_base) * ramp
 }
 
-/// Confidence of one candidate for a question whose hiragana share is `hiragana_ratio`.
-pub fn confidence(
-    c: &Candidate,
-    has_words: bool,
-    has_kana: bool,
-    hiragana_ratio: f32,
-    cfg: &DecideConfig,
-) -> f32 {
-    let lambda = kana_weight(hiragana_ratio, cfg);
-    match (has_words, has_kana) {
+/// What the decision needs to know about the question itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueryStats {
+    /// The question has content words.
+    pub has_words: bool,
+    /// The question has reading n-grams.
+    pub has_kana: bool,
+    /// Share of hiragana letters (0–1).
+    pub hiragana_ratio: f32,
+    /// Sum of the topic weights of its distinct words (a scheme name or other noun
+    /// counts 1; verbs, numbers, pronouns and one-kanji nouns less).
+    pub topic_weight: f32,
+}
+
+impl QueryStats {
+    /// Stats of an analyzed question.
+    pub fn of(a: &Analysis) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        let topic_weight = a
+            .words
+            .iter()
+            .zip(&a.word_weights)
+            .filter(|(w, _)| seen.insert(w.as_str()))
+            .map(|(_, weight)| weight)
+            .sum();
+        QueryStats {
+            has_words: !a.words.is_empty(),
+            has_kana: !a.kana.is_empty(),
+            hiragana_ratio: a.hiragana_ratio,
+            topic_weight,
+        }
+    }
+}
+
+/// Topic weight of one noun: a question with less (only numbers, pronouns, generic
+/// words — 「1 1」, 「今何時」) has nothing to answer about, and its confidence is scaled
+/// down in proportion.
+const MIN_TOPIC_WEIGHT: f32 = 1.0;
+
+/// Confidence that candidate `c` answers a question with stats `q`.
+pub fn confidence(c: &Candidate, q: &QueryStats, cfg: &DecideConfig) -> f32 {
+    let lambda = kana_weight(q.hiragana_ratio, cfg);
+    let base = match (q.has_words, q.has_kana) {
         (true, true) => (1.0 - lambda) * c.word_coverage + lambda * c.kana_coverage,
         (true, false) => c.word_coverage,
         (false, true) => c.kana_coverage * lambda.max(0.5),
         (false, false) => 0.0,
+    };
+    if q.has_words && q.topic_weight < MIN_TOPIC_WEIGHT {
+        base * q.topic_weight / MIN_TOPIC_WEIGHT
+    } else {
+        base
     }
 }
 
 /// Scores, ranks and decides.
 pub fn decide(
     candidates: Vec<Candidate>,
-    has_words: bool,
-    has_kana: bool,
-    hiragana_ratio: f32,
+    q: &QueryStats,
     dcfg: &DecideConfig,
     rcfg: &RetrieveConfig,
 ) -> Decision {
@@ -99,9 +137,15 @@ pub fn decide(
     let mut scored: Vec<Scored> = candidates
         .into_iter()
         .map(|c| {
-            let confidence = confidence(&c, has_words, has_kana, hiragana_ratio, dcfg);
+            let confidence = confidence(&c, q, dcfg);
+            let local = if c.tenant == NATIONAL {
+                0.0
+            } else {
+                rcfg.local_bonus
+            };
             let rank = (1.0 - rcfg.rank_bm25_weight) * confidence
-                + rcfg.rank_bm25_weight * rel(c.bm25, best_bm25);
+                + rcfg.rank_bm25_weight * rel(c.bm25, best_bm25)
+                + local;
             Scored {
                 candidate: c,
                 confidence,
@@ -162,12 +206,19 @@ mod tests {
         }
     }
 
+    fn stats(hiragana_ratio: f32) -> QueryStats {
+        QueryStats {
+            has_words: true,
+            has_kana: true,
+            hiragana_ratio,
+            topic_weight: 2.0,
+        }
+    }
+
     fn run(c: Vec<Candidate>) -> Decision {
         decide(
             c,
-            true,
-            true,
-            0.0,
+            &stats(0.0),
             &DecideConfig::default(),
             &RetrieveConfig::default(),
         )
@@ -214,8 +265,8 @@ mod tests {
     fn hiragana_questions_lean_on_readings() {
         let c = cand("a", 1.0, 0.1, 0.9);
         let cfg = DecideConfig::default();
-        assert!(confidence(&c, true, true, 1.0, &cfg) > confidence(&c, true, true, 0.0, &cfg));
-        assert!(confidence(&c, true, true, 1.0, &cfg) > cfg.answer_min_confidence);
+        assert!(confidence(&c, &stats(1.0), &cfg) > confidence(&c, &stats(0.0), &cfg));
+        assert!(confidence(&c, &stats(1.0), &cfg) > cfg.answer_min_confidence);
     }
 
     #[test]
@@ -223,9 +274,24 @@ mod tests {
         // 「今日の天気は」: its reading n-grams may all occur somewhere, its words nowhere.
         let c = cand("a", 4.0, 0.0, 1.0);
         let cfg = DecideConfig::default();
-        assert!(confidence(&c, true, true, 0.33, &cfg) < cfg.suggest_min_confidence);
+        assert!(confidence(&c, &stats(0.33), &cfg) < cfg.suggest_min_confidence);
         assert_eq!(kana_weight(0.3, &cfg), cfg.kana_weight_base);
         assert!((kana_weight(1.0, &cfg) - cfg.kana_weight_hiragana).abs() < 1e-6);
+    }
+
+    #[test]
+    fn questions_without_a_topic_are_not_confident() {
+        // 「1 1」 or 「今何時」: only numbers or generic words matched.
+        let c = cand("a", 4.0, 1.0, 1.0);
+        let cfg = DecideConfig::default();
+        let generic = QueryStats {
+            topic_weight: 0.3,
+            ..stats(0.0)
+        };
+        let full = confidence(&c, &stats(0.0), &cfg);
+        assert!((full - 1.0).abs() < 1e-6);
+        assert!((confidence(&c, &generic, &cfg) - 0.3 * full).abs() < 1e-6);
+        assert!(confidence(&c, &generic, &cfg) < cfg.answer_min_confidence);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::analysis::Analysis;
 use crate::analysis::{dictionary, AnalysisError, Analyzer, AnalyzerFiles};
 use crate::config::Config;
-use crate::decide::{self, Decision, DecisionKind, Scored};
+use crate::decide::{self, Decision, DecisionKind, QueryStats, Scored};
 use crate::knowledge::{KnowledgeBase, KnowledgeError, NATIONAL};
 use crate::respond::{self, AnswerView, ErrorView, Response, SuggestionView};
 use crate::retrieve::keyword::{IndexState, KeywordIndex};
@@ -193,9 +193,7 @@ impl Engine {
             .map_err(|e| internal(&e))?;
         let decision = decide::decide(
             candidates,
-            !analysis.words.is_empty(),
-            !analysis.kana.is_empty(),
-            analysis.hiragana_ratio,
+            &QueryStats::of(&analysis),
             &self.config.decide,
             &self.config.retrieve,
         );

@@ -24,21 +24,20 @@ pub struct ReadingLexicon {
 }
 
 impl ReadingLexicon {
-    /// Builds the table from (spelling, katakana reading) pairs; for a reading with
-    /// several spellings the most frequent wins (ties: the longer, then the first).
+    /// Builds the table from (spelling, katakana reading) pairs. For each reading the
+    /// most frequent spelling wins (ties: the longer, then the first); a reading whose
+    /// winner is plain hiragana is dropped, because the knowledge itself writes that
+    /// word in kana (いつ, いくら), so there is nothing to rewrite it to.
     pub fn from_words<'a>(words: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut counts: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
         for (spelling, reading) in words {
-            // Only spellings that differ from plain hiragana are worth rewriting to.
-            let useful = spelling.chars().any(|c| !is_hiragana(c) && c != 'ー');
-            if reading.chars().count() < MIN_READING_CHARS || !useful {
-                continue;
+            if reading.chars().count() >= MIN_READING_CHARS {
+                *counts
+                    .entry(reading)
+                    .or_default()
+                    .entry(spelling)
+                    .or_default() += 1;
             }
-            *counts
-                .entry(reading)
-                .or_default()
-                .entry(spelling)
-                .or_default() += 1;
         }
         let mut pairs: Vec<(String, String)> = counts
             .into_iter()
@@ -50,6 +49,7 @@ impl ReadingLexicon {
                             .then(a.0.chars().count().cmp(&b.0.chars().count()))
                             .then(b.0.cmp(a.0))
                     })
+                    .filter(|(s, _)| s.chars().any(|c| !is_hiragana(c) && c != 'ー'))
                     .map(|(s, _)| (reading.to_string(), s.to_string()))
             })
             .collect();
@@ -77,24 +77,28 @@ impl ReadingLexicon {
         self.spellings.is_empty()
     }
 
-    /// Rewrites the all-hiragana chunks of normalized `text`.
-    pub fn rewrite(&self, text: &str) -> String {
+    /// Rewrites the all-hiragana chunks of normalized `text`. A chunk is left alone
+    /// when `is_known_word` says the dictionary already reads it as one word (いくら,
+    /// さようなら), or when knowledge spellings would cover less than half of it.
+    pub fn rewrite(&self, text: &str, is_known_word: &dyn Fn(&str) -> bool) -> String {
         let Some(ac) = &self.matcher else {
             return text.to_string();
         };
         text.split(' ')
             .map(|chunk| {
-                if chunk.chars().count() < MIN_READING_CHARS
+                let len = chunk.chars().count();
+                if len < MIN_READING_CHARS
                     || !chunk.chars().all(|c| is_hiragana(c) || c == 'ー')
+                    || is_known_word(chunk)
                 {
                     return chunk.to_string();
                 }
-                // Katakana conversion keeps char boundaries 1:1, so byte offsets of the
-                // katakana match map back onto the hiragana chunk by char index.
+                // Katakana conversion keeps chars 1:1, so char positions of a match in
+                // the katakana map back onto the hiragana chunk.
                 let kata = to_katakana(chunk);
                 let hira: Vec<char> = chunk.chars().collect();
                 let mut out = String::new();
-                let mut last = 0usize;
+                let (mut last, mut covered) = (0usize, 0usize);
                 for m in ac.find_iter(&kata) {
                     let (start, end) = (
                         kata[..m.start()].chars().count(),
@@ -102,10 +106,15 @@ impl ReadingLexicon {
                     );
                     out.extend(&hira[last..start]);
                     out.push_str(&self.spellings[m.pattern().as_usize()]);
+                    covered += end - start;
                     last = end;
                 }
                 out.extend(&hira[last..]);
-                out
+                if covered * 2 >= len {
+                    out
+                } else {
+                    chunk.to_string()
+                }
             })
             .collect::<Vec<_>>()
             .join(" ")
@@ -126,30 +135,52 @@ mod tests {
             ("引越し", "ヒッコシ"),
             ("の", "ノ"),
             ("マイナンバーカード", "マイナンバーカード"),
+            ("いつ", "イツ"),
+            ("いつ", "イツ"),
+            ("何時", "イツ"),
         ])
+    }
+
+    fn unknown(_: &str) -> bool {
+        false
     }
 
     #[test]
     fn hiragana_chunks_take_the_knowledge_spelling() {
         assert_eq!(
-            lex().rewrite("ひっこし じどうてあて てつづき"),
+            lex().rewrite("ひっこし じどうてあて てつづき", &unknown),
             "引越し 児童手当 手続き"
         );
-        assert_eq!(lex().rewrite("じどうてあてのてつづき"), "児童手当の手続き");
+        assert_eq!(
+            lex().rewrite("じどうてあてのてつづき", &unknown),
+            "児童手当の手続き"
+        );
     }
 
     #[test]
     fn mixed_script_text_is_untouched() {
         assert_eq!(
-            lex().rewrite("児童手当はいつ てあて"),
+            lex().rewrite("児童手当はいつ てあて", &unknown),
             "児童手当はいつ 手当"
         );
-        assert_eq!(lex().rewrite("手続きのてあて"), "手続きのてあて");
+        assert_eq!(lex().rewrite("手続きのてあて", &unknown), "手続きのてあて");
     }
 
     #[test]
-    fn hiragana_only_spellings_and_short_readings_are_not_kept() {
+    fn known_words_and_mostly_unmatched_chunks_are_kept() {
+        assert_eq!(lex().rewrite("てあて", &|w| w == "てあて"), "てあて");
+        // テアテ covers 3 of 9 kana: not enough to trust.
+        assert_eq!(
+            lex().rewrite("ありがとうてあてまた", &unknown),
+            "ありがとうてあてまた"
+        );
+    }
+
+    #[test]
+    fn kana_spellings_and_short_readings_are_not_rewritten() {
+        // ノ is too short; イツ is mostly written いつ in the knowledge.
         assert_eq!(lex().len(), 5);
-        assert_eq!(lex().rewrite("の"), "の");
+        assert_eq!(lex().rewrite("の", &unknown), "の");
+        assert_eq!(lex().rewrite("いつ", &unknown), "いつ");
     }
 }

@@ -238,8 +238,16 @@ impl Analyzer {
     pub fn prepare(&self, text: &str) -> String {
         let folded = self.synonyms.apply(&normalize::normalize(text));
         match self.lexicon.get() {
-            Some(lexicon) => lexicon.rewrite(&folded),
+            Some(lexicon) => lexicon.rewrite(&folded, &|chunk| self.is_known_word(chunk)),
             None => folded,
+        }
+    }
+
+    /// True when the dictionary reads `text` as exactly one known word.
+    fn is_known_word(&self, text: &str) -> bool {
+        match self.segmenter.segment(Cow::Borrowed(text)) {
+            Ok(tokens) => tokens.len() == 1 && !tokens[0].word_id.is_unknown(),
+            Err(_) => false,
         }
     }
 

@@ -77,7 +77,12 @@ impl Synonyms {
                     problems.push(format!("{at}: a group needs a canonical form and at least one variant, separated by tabs"));
                     continue;
                 }
-                let canonical = forms[0].clone();
+                // A group whose head is already a form of another group joins that
+                // group (english.tsv may target 妊婦健診, which synonyms.tsv folds into
+                // 妊婦健康診査).
+                let canonical = map
+                    .get(&forms[0])
+                    .map_or_else(|| forms[0].clone(), |(c, _)| c.clone());
                 for form in &forms {
                     match map.get(form) {
                         Some((other, other_at)) if *other != canonical => problems.push(format!(
@@ -127,17 +132,26 @@ impl Synonyms {
 
     /// Rewrites every variant in already-normalized `text` to its canonical form.
     pub fn apply(&self, text: &str) -> String {
-        match &self.matcher {
-            None => text.to_string(),
-            Some(ac) => {
-                let mut out = String::with_capacity(text.len() + 16);
-                ac.replace_all_with(text, &mut out, |m, _, dst| {
-                    dst.push_str(&self.replacements[m.pattern().as_usize()]);
-                    true
-                });
-                out
+        let Some(ac) = &self.matcher else {
+            return text.to_string();
+        };
+        let mut out = String::with_capacity(text.len() + 16);
+        ac.replace_all_with(text, &mut out, |m, matched, dst| {
+            // A Latin-script form matches whole words only: "pin" must not fire
+            // inside "shopping". Kana and kanji have no word boundaries to respect.
+            let latin = matched.starts_with(|c: char| c.is_ascii_alphanumeric())
+                || matched.ends_with(|c: char| c.is_ascii_alphanumeric());
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+            if latin && (glued(before) || glued(after)) {
+                dst.push_str(matched);
+            } else {
+                dst.push_str(&self.replacements[m.pattern().as_usize()]);
             }
-        }
+            true
+        });
+        out
     }
 }
 
@@ -173,6 +187,30 @@ mod tests {
     fn variants_are_normalized_when_loaded() {
         let t = Synonyms::parse("国民健康保険\tｺｸﾎ\n", Path::new("s")).unwrap();
         assert_eq!(t.apply("コクホ"), "国民健康保険");
+    }
+
+    #[test]
+    fn a_group_headed_by_a_known_variant_joins_its_group() {
+        let files = [
+            (
+                PathBuf::from("syn.tsv"),
+                "妊婦健康診査\t妊婦健診\n".to_string(),
+            ),
+            (
+                PathBuf::from("english.tsv"),
+                "妊婦健診\tprenatal checkup\n".to_string(),
+            ),
+        ];
+        let t = Synonyms::parse_many(&files).unwrap();
+        assert_eq!(t.apply("prenatal checkup"), "妊婦健康診査");
+    }
+
+    #[test]
+    fn latin_forms_match_whole_words_only() {
+        let t = Synonyms::parse("暗証番号\tpin\n手数料\tfee\n", Path::new("e")).unwrap();
+        assert_eq!(t.apply("forgot my pin"), "forgot my 暗証番号");
+        assert_eq!(t.apply("shopping coffee pin"), "shopping coffee 暗証番号");
+        assert_eq!(t.apply("pinの番号"), "暗証番号の番号");
     }
 
     #[test]
