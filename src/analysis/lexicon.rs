@@ -4,7 +4,8 @@
 //! IPADIC cannot segment hiragana-only text (じどうてあて → じ|ど|うて|あて), so such
 //! questions would only match on reading n-grams. The lexicon is built from the
 //! knowledge itself: every content word with a kanji or katakana spelling, keyed by its
-//! reading. It rewrites only whitespace-separated chunks made entirely of hiragana,
+//! reading. It rewrites only whitespace-separated chunks made entirely of hiragana (or
+//! entirely of katakana: half-width ｻｲﾊｯｺｳ arrives as サイハッコウ → 再発行),
 //! leftmost-longest, so ordinary mixed-script text (particles, okurigana) is untouched.
 
 use std::collections::HashMap;
@@ -87,16 +88,15 @@ impl ReadingLexicon {
         text.split(' ')
             .map(|chunk| {
                 let len = chunk.chars().count();
-                if len < MIN_READING_CHARS
-                    || !chunk.chars().all(|c| is_hiragana(c) || c == 'ー')
-                    || is_known_word(chunk)
-                {
+                let kana_only = chunk.chars().all(|c| is_hiragana(c) || c == 'ー')
+                    || chunk.chars().all(|c| super::normalize::is_katakana(c));
+                if len < MIN_READING_CHARS || !kana_only || is_known_word(chunk) {
                     return chunk.to_string();
                 }
                 // Katakana conversion keeps chars 1:1, so char positions of a match in
                 // the katakana map back onto the hiragana chunk.
                 let kata = to_katakana(chunk);
-                let hira: Vec<char> = chunk.chars().collect();
+                let original: Vec<char> = chunk.chars().collect();
                 let mut out = String::new();
                 let (mut last, mut covered) = (0usize, 0usize);
                 for m in ac.find_iter(&kata) {
@@ -104,12 +104,12 @@ impl ReadingLexicon {
                         kata[..m.start()].chars().count(),
                         kata[..m.end()].chars().count(),
                     );
-                    out.extend(&hira[last..start]);
+                    out.extend(&original[last..start]);
                     out.push_str(&self.spellings[m.pattern().as_usize()]);
                     covered += end - start;
                     last = end;
                 }
-                out.extend(&hira[last..]);
+                out.extend(&original[last..]);
                 if covered * 2 >= len {
                     out
                 } else {
@@ -154,6 +154,16 @@ mod tests {
         assert_eq!(
             lex().rewrite("じどうてあてのてつづき", &unknown),
             "児童手当の手続き"
+        );
+    }
+
+    #[test]
+    fn katakana_only_chunks_are_rewritten_too() {
+        assert_eq!(lex().rewrite("テツヅキ", &unknown), "手続き");
+        assert_eq!(
+            lex().rewrite("マイナンバーカード", &|w| w
+                == "マイナンバーカード"),
+            "マイナンバーカード"
         );
     }
 

@@ -68,11 +68,24 @@ impl Synonyms {
                 if line.is_empty() {
                     continue;
                 }
-                let forms: Vec<String> = line
+                let mut forms: Vec<String> = line
                     .split('\t')
                     .map(normalize)
                     .filter(|f| !f.is_empty())
                     .collect();
+                // A hiragana variant also matches its katakana spelling (half-width ｻｲﾊｯｺｳ
+                // arrives as サイハッコウ).
+                let katakana: Vec<String> = forms
+                    .iter()
+                    .skip(1)
+                    .filter(|f| {
+                        f.chars()
+                            .all(|c| super::normalize::is_hiragana(c) || c == 'ー')
+                    })
+                    .map(|f| super::normalize::to_katakana(f))
+                    .filter(|k| !forms.contains(k))
+                    .collect();
+                forms.extend(katakana);
                 if forms.len() < 2 {
                     problems.push(format!("{at}: a group needs a canonical form and at least one variant, separated by tabs"));
                     continue;
@@ -203,6 +216,12 @@ mod tests {
         ];
         let t = Synonyms::parse_many(&files).unwrap();
         assert_eq!(t.apply("prenatal checkup"), "妊婦健康診査");
+    }
+
+    #[test]
+    fn hiragana_variants_match_in_katakana_too() {
+        let t = Synonyms::parse("再交付\tさいはっこう\n", Path::new("s")).unwrap();
+        assert_eq!(t.apply("サイハッコウ"), "再交付");
     }
 
     #[test]
