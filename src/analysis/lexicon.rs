@@ -89,7 +89,7 @@ impl ReadingLexicon {
             .map(|chunk| {
                 let len = chunk.chars().count();
                 let kana_only = chunk.chars().all(|c| is_hiragana(c) || c == 'ー')
-                    || chunk.chars().all(|c| super::normalize::is_katakana(c));
+                    || chunk.chars().all(super::normalize::is_katakana);
                 if len < MIN_READING_CHARS || !kana_only || is_known_word(chunk) {
                     return chunk.to_string();
                 }
