@@ -4,4 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+setup_browser_tests
+
 cargo test --locked --all-targets --no-fail-fast
+
+echo "==> browser tests (headless Chromium against the real server)"
+cargo build --release --locked --quiet
+(cd tests/browser && node --test)

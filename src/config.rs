@@ -2,7 +2,8 @@
 //! once at start-up with messages that say which setting is wrong and what is allowed.
 //!
 //! Environment variables: `MADOGUCHI_CONFIG` (file), `MADOGUCHI_KNOWLEDGE_DIR`,
-//! `MADOGUCHI_DATA_DIR`, `MADOGUCHI_TOKENIZER_DIR`, `MADOGUCHI_IPADIC_SOURCE`.
+//! `MADOGUCHI_DATA_DIR`, `MADOGUCHI_TOKENIZER_DIR`, `MADOGUCHI_IPADIC_SOURCE`,
+//! `MADOGUCHI_ADDR`.
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,35 @@ pub struct Config {
     pub retrieve: RetrieveConfig,
     pub decide: DecideConfig,
     pub limits: Limits,
+    pub server: ServerConfig,
+}
+
+/// HTTP server settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on (env `MADOGUCHI_ADDR`).
+    pub addr: String,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// Requests taking longer are answered with 408.
+    pub request_timeout_ms: u64,
+    /// Sustained requests per second allowed per client IP.
+    pub rate_limit_per_second: u32,
+    /// Requests a client IP may burst above the sustained rate.
+    pub rate_limit_burst: u32,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            addr: "127.0.0.1:8080".to_string(),
+            body_limit_bytes: 16 * 1024,
+            request_timeout_ms: 10_000,
+            rate_limit_per_second: 20,
+            rate_limit_burst: 40,
+        }
+    }
 }
 
 /// Where things live. Relative paths are relative to the working directory.
@@ -184,6 +214,9 @@ impl Config {
         if let Some(v) = env("MADOGUCHI_TOKENIZER_DIR") {
             config.paths.tokenizer_dir = v.into();
         }
+        if let Some(v) = env("MADOGUCHI_ADDR") {
+            config.server.addr = v.to_string_lossy().into_owned();
+        }
         if let Some(v) = env("MADOGUCHI_IPADIC_SOURCE") {
             config.paths.ipadic_source = v.into();
         }
@@ -270,6 +303,28 @@ impl Config {
                 "limits.max_question_chars = {}: must be 1–100000",
                 self.limits.max_question_chars
             ));
+        }
+        let srv = &self.server;
+        if srv.addr.parse::<std::net::SocketAddr>().is_err() {
+            p.push(format!("server.addr = {:?}: must be HOST:PORT with an IP host, e.g. 127.0.0.1:8080 or 0.0.0.0:8080", srv.addr));
+        }
+        if !(1024..=10 * 1024 * 1024).contains(&srv.body_limit_bytes) {
+            p.push(format!(
+                "server.body_limit_bytes = {}: must be 1024–10485760",
+                srv.body_limit_bytes
+            ));
+        }
+        if !(100..=600_000).contains(&srv.request_timeout_ms) {
+            p.push(format!(
+                "server.request_timeout_ms = {}: must be 100–600000",
+                srv.request_timeout_ms
+            ));
+        }
+        if srv.rate_limit_per_second == 0 || srv.rate_limit_burst == 0 {
+            p.push(
+                "server.rate_limit_per_second and server.rate_limit_burst must be at least 1"
+                    .to_string(),
+            );
         }
         if p.is_empty() {
             Ok(())

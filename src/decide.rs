@@ -18,7 +18,7 @@ use crate::knowledge::NATIONAL;
 use crate::retrieve::Candidate;
 
 /// The kind of decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionKind {
     Answer,
@@ -42,8 +42,12 @@ pub struct Scored {
     pub candidate: Candidate,
     /// Confidence that the candidate answers the question (0–1).
     pub confidence: f32,
-    /// Ranking score (0–1).
+    /// Ranking score (0–1, plus the local bonus): the order of candidates.
     pub rank: f32,
+    /// The ranking score without the local bonus: how far the top candidate leads is
+    /// judged on this, so a nearby local entry reorders candidates without making a
+    /// clear national answer look uncertain.
+    pub merit: f32,
 }
 
 /// The decision and the ranked candidates it was made from.
@@ -143,13 +147,13 @@ pub fn decide(
             } else {
                 rcfg.local_bonus
             };
-            let rank = (1.0 - rcfg.rank_bm25_weight) * confidence
-                + rcfg.rank_bm25_weight * rel(c.bm25, best_bm25)
-                + local;
+            let merit = (1.0 - rcfg.rank_bm25_weight) * confidence
+                + rcfg.rank_bm25_weight * rel(c.bm25, best_bm25);
             Scored {
                 candidate: c,
                 confidence,
-                rank,
+                rank: merit + local,
+                merit,
             }
         })
         .collect();
@@ -164,8 +168,8 @@ pub fn decide(
         .collect();
     let margin = match plausible.as_slice() {
         [] => 0.0,
-        [only] => only.rank,
-        [first, second, ..] => first.rank - second.rank,
+        [only] => only.merit,
+        [first, rest @ ..] => first.merit - rest.iter().map(|s| s.merit).fold(f32::MIN, f32::max),
     };
     let kind = match plausible.first() {
         None => DecisionKind::Abstain,

@@ -12,8 +12,10 @@ pub mod engine;
 pub mod eval;
 pub mod fsutil;
 pub mod knowledge;
+pub mod redact;
 pub mod respond;
 pub mod retrieve;
+pub mod server;
 
 pub use config::Config;
 pub use engine::{AskError, Engine};

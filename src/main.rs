@@ -56,6 +56,12 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Serve the HTTP API, the widget and the demo page.
+    Serve {
+        /// Address to listen on (env MADOGUCHI_ADDR; default 127.0.0.1:8080).
+        #[arg(long)]
+        addr: Option<String>,
+    },
     /// Validate the knowledge files and (re)build the search index.
     Index,
     /// Validate the knowledge files only.
@@ -183,6 +189,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ask_one(&engine, question, tenant, *json)
             }
         }
+        Command::Serve { addr } => cli::serve::run(config, addr.clone(), cli.quiet),
         Command::Index => {
             let (_, report) = open_with_progress(&config, cli.quiet)?;
             let what = match report.index_state {

@@ -12,7 +12,7 @@ pub const ABSTAIN_MESSAGE: &str =
 pub const SUGGEST_MESSAGE: &str = "次のご質問の中に、お探しのものはありますか？";
 
 /// The answer to one question. Field names are a public contract: add, never rename.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Response {
     pub query: String,
     pub decision: DecisionKind,
@@ -30,7 +30,7 @@ pub struct Response {
 }
 
 /// The entry given as the answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AnswerView {
     pub id: String,
     pub question: String,
@@ -47,7 +47,7 @@ pub struct AnswerView {
 }
 
 /// A suggested entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SuggestionView {
     pub id: String,
     pub question: String,
@@ -58,7 +58,7 @@ pub struct SuggestionView {
 }
 
 /// Why a question was rejected.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ErrorView {
     /// Stable machine-readable code, e.g. `empty_question`.
     pub code: &'static str,

@@ -2,5 +2,6 @@
 
 pub mod csv;
 pub mod eval;
+pub mod serve;
 
 pub(crate) use crate::open_engine;

@@ -70,3 +70,67 @@ pub fn answered(engine: &Engine, q: &str) -> String {
         None => r.decision.as_str().to_string(),
     }
 }
+
+/// HTTP helpers: the real router, driven in-process.
+pub mod http {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::{Request, StatusCode};
+    use axum::Router;
+    use http_body_util::BodyExt;
+    use madoguchi::server::tenants::Tenants;
+    use madoguchi::server::{router, AppState};
+    use madoguchi::{Config, Engine};
+    use tower::ServiceExt;
+
+    /// A server over the fixture knowledge, with `adjust` applied to its config.
+    pub fn app(adjust: impl FnOnce(&mut Config)) -> (Router, Arc<AppState>, tempfile::TempDir) {
+        super::dictionary_dir();
+        let data = tempfile::tempdir().unwrap();
+        let mut config = super::config(&super::fixture_kb(), data.path());
+        adjust(&mut config);
+        let (engine, _) = Engine::open(&config, &|_| {}).unwrap();
+        let tenants = Tenants::load(&config.paths.knowledge_dir).unwrap();
+        let state = Arc::new(AppState::new(Arc::new(engine), tenants, config));
+        (router(state.clone()), state, data)
+    }
+
+    /// Sends one request from `client` and returns status, headers and body.
+    pub async fn send(
+        app: &Router,
+        mut req: Request<Body>,
+        client: [u8; 4],
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((client, 40000))));
+        let res = app.clone().oneshot(req).await.unwrap();
+        let (parts, body) = res.into_parts();
+        (
+            parts.status,
+            parts.headers,
+            body.collect().await.unwrap().to_bytes().to_vec(),
+        )
+    }
+
+    /// A JSON POST.
+    pub fn post(uri: &str, json: &str) -> Request<Body> {
+        Request::post(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap()
+    }
+
+    /// A GET.
+    pub fn get(uri: &str) -> Request<Body> {
+        Request::get(uri).body(Body::empty()).unwrap()
+    }
+
+    /// Parses a JSON body.
+    pub fn json(body: &[u8]) -> serde_json::Value {
+        serde_json::from_slice(body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(body)))
+    }
+}

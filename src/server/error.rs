@@ -1,0 +1,207 @@
+//! API errors: one enum, one table from error code to HTTP status, one JSON shape
+//! `{"error": {"code": "...", "message": "..."}}`. Internal details are logged once,
+//! here, and never sent to clients.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::engine::AskError;
+
+/// Every error the API returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    EmptyQuestion,
+    QuestionTooLong { chars: usize, max: usize },
+    InvalidJson(String),
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    UnknownTenant(String),
+    UnknownFaq(String),
+    UnknownRequest,
+    OriginNotAllowed(String),
+    RateLimited { retry_after_secs: u64 },
+    NotFound,
+    MethodNotAllowed,
+    Timeout,
+    Internal(String),
+}
+
+impl ApiError {
+    /// The error table: stable code and HTTP status of each error.
+    pub fn code_and_status(&self) -> (&'static str, StatusCode) {
+        use ApiError::*;
+        match self {
+            EmptyQuestion => ("empty_question", StatusCode::BAD_REQUEST),
+            QuestionTooLong { .. } => ("question_too_long", StatusCode::BAD_REQUEST),
+            InvalidJson(_) => ("invalid_json", StatusCode::BAD_REQUEST),
+            UnsupportedMediaType => ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            PayloadTooLarge => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE),
+            UnknownTenant(_) => ("unknown_tenant", StatusCode::NOT_FOUND),
+            UnknownFaq(_) => ("unknown_faq", StatusCode::NOT_FOUND),
+            UnknownRequest => ("unknown_request", StatusCode::NOT_FOUND),
+            OriginNotAllowed(_) => ("origin_not_allowed", StatusCode::FORBIDDEN),
+            RateLimited { .. } => ("rate_limited", StatusCode::TOO_MANY_REQUESTS),
+            NotFound => ("not_found", StatusCode::NOT_FOUND),
+            MethodNotAllowed => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
+            Timeout => ("timeout", StatusCode::REQUEST_TIMEOUT),
+            Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
+        }
+    }
+
+    /// The message shown to people (Japanese first: residents read it in the widget).
+    pub fn message(&self) -> String {
+        use ApiError::*;
+        match self {
+            EmptyQuestion => "質問が空です。知りたいことを入力してください。".into(),
+            QuestionTooLong { chars, max } => {
+                format!("質問が長すぎます（{chars} 文字）。{max} 文字以内で入力してください。")
+            }
+            InvalidJson(detail) => {
+                format!("リクエストの形式が正しくありません (invalid JSON: {detail})")
+            }
+            UnsupportedMediaType => "Content-Type: application/json で送信してください。".into(),
+            PayloadTooLarge => "リクエストが大きすぎます。".into(),
+            UnknownTenant(code) => format!("自治体コード `{code}` は登録されていません。"),
+            UnknownFaq(id) => format!("FAQ `{id}` は見つかりません。"),
+            UnknownRequest => {
+                "この回答は見つかりません（時間が経ちすぎた可能性があります）。".into()
+            }
+            OriginNotAllowed(origin) => {
+                format!("このサイト ({origin}) からの利用は許可されていません。")
+            }
+            RateLimited { retry_after_secs } => format!(
+                "リクエストが多すぎます。{retry_after_secs} 秒ほど待ってからお試しください。"
+            ),
+            NotFound => "ページが見つかりません。".into(),
+            MethodNotAllowed => "このメソッドは使えません。".into(),
+            Timeout => "時間内に処理できませんでした。もう一度お試しください。".into(),
+            Internal(_) => "内部エラーが発生しました。時間をおいてお試しください。".into(),
+        }
+    }
+
+    /// The error for a plain status produced by a layer or the router.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::NOT_FOUND => ApiError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
+                retry_after_secs: 1,
+            },
+            s if s.is_client_error() => ApiError::InvalidJson(s.to_string()),
+            s => ApiError::Internal(s.to_string()),
+        }
+    }
+}
+
+/// The JSON error body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// Code and message of an error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code (see the table in `server/error.rs`).
+    pub code: String,
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (code, status) = self.code_and_status();
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(error = %detail, "internal error");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_string(),
+                message: self.message(),
+            },
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if let ApiError::RateLimited { retry_after_secs } = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+            r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            r => ApiError::InvalidJson(r.body_text()),
+        }
+    }
+}
+
+impl From<AskError> for ApiError {
+    fn from(e: AskError) -> Self {
+        match e {
+            AskError::Empty => ApiError::EmptyQuestion,
+            AskError::TooLong { chars, max } => ApiError::QuestionTooLong { chars, max },
+            AskError::Internal(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
+/// `Json` whose rejection is an [`ApiError`].
+#[derive(Debug, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_statuses_map_to_codes() {
+        for (status, code) in [
+            (StatusCode::REQUEST_TIMEOUT, "timeout"),
+            (StatusCode::NOT_FOUND, "not_found"),
+            (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            (StatusCode::BAD_GATEWAY, "internal"),
+        ] {
+            let e = ApiError::from_status(status);
+            assert_eq!(e.code_and_status().0, code, "{status}");
+        }
+    }
+
+    #[test]
+    fn codes_are_unique() {
+        let all = [
+            ApiError::EmptyQuestion,
+            ApiError::QuestionTooLong { chars: 1, max: 1 },
+            ApiError::InvalidJson(String::new()),
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge,
+            ApiError::UnknownTenant(String::new()),
+            ApiError::UnknownFaq(String::new()),
+            ApiError::UnknownRequest,
+            ApiError::OriginNotAllowed(String::new()),
+            ApiError::RateLimited {
+                retry_after_secs: 1,
+            },
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed,
+            ApiError::Timeout,
+            ApiError::Internal(String::new()),
+        ];
+        let mut codes: Vec<_> = all.iter().map(|e| e.code_and_status().0).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+}

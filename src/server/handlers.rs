@@ -1,0 +1,271 @@
+//! Request handlers. Each is thin: validate, call the engine, shape the JSON.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::error::{ApiError, ApiJson};
+use super::feedback::RecentAsk;
+use super::tenants::Tenant;
+use super::AppState;
+use crate::knowledge::NATIONAL;
+use crate::redact::redact;
+use crate::respond::Response as Answer;
+
+/// A resident's question.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AskRequest {
+    /// The question, as typed.
+    pub q: String,
+    /// Municipality code; national FAQs only when absent.
+    #[serde(default)]
+    pub tenant: Option<String>,
+    /// Conversation id chosen by the client (at most 128 characters).
+    #[serde(default)]
+    pub session: Option<String>,
+}
+
+/// The answer, with the id to send feedback about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AskResponse {
+    pub request_id: String,
+    #[serde(flatten)]
+    pub answer: Answer,
+}
+
+/// Feedback on one answer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    pub request_id: String,
+    pub helpful: bool,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// One FAQ entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FaqView {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    pub domain: String,
+    pub category: String,
+    pub source: String,
+    pub source_url: String,
+    pub reviewed: String,
+    pub related: Vec<String>,
+    pub tenant: String,
+}
+
+/// `?tenant=` of the FAQ endpoint.
+#[derive(Debug, Deserialize)]
+pub struct TenantQuery {
+    #[serde(default)]
+    pub tenant: Option<String>,
+}
+
+/// Readiness.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    pub ready: bool,
+    pub entries: usize,
+    pub tenants: usize,
+    pub dense: DenseState,
+}
+
+/// Whether dense (embedding) retrieval is on, and why not.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DenseState {
+    pub enabled: bool,
+    pub reason: String,
+}
+
+const MAX_SESSION_CHARS: usize = 128;
+const MAX_COMMENT_CHARS: usize = 2000;
+
+fn tenant_of(state: &AppState, code: Option<&str>) -> Result<String, ApiError> {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(NATIONAL.to_string()),
+        Some(NATIONAL) => Ok(NATIONAL.to_string()),
+        Some(code) if state.tenants.get(code).is_some() => Ok(code.to_string()),
+        Some(code) => Err(ApiError::UnknownTenant(code.chars().take(40).collect())),
+    }
+}
+
+/// A cross-origin request must come from an origin the tenant allows; same-origin
+/// requests (the demo page) always may.
+fn check_origin(state: &AppState, headers: &HeaderMap, tenant: &str) -> Result<(), ApiError> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let same_origin = origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host);
+    let allowed = match state.tenants.get(tenant) {
+        Some(t) => t.allowed_origins.iter().any(|o| o == origin),
+        None => state.tenants.all_origins().iter().any(|o| o == origin),
+    };
+    if same_origin || allowed {
+        Ok(())
+    } else {
+        Err(ApiError::OriginNotAllowed(
+            origin.chars().take(100).collect(),
+        ))
+    }
+}
+
+#[utoipa::path(post, path = "/v1/ask", request_body = AskRequest,
+    responses((status = 200, body = AskResponse), (status = 400, body = super::error::ErrorBody), (status = 403, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody), (status = 429, body = super::error::ErrorBody)))]
+pub async fn ask(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<AskRequest>,
+) -> Result<Json<AskResponse>, ApiError> {
+    let tenant = tenant_of(&state, req.tenant.as_deref())?;
+    check_origin(&state, &headers, &tenant)?;
+    if req
+        .session
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > MAX_SESSION_CHARS)
+    {
+        return Err(ApiError::InvalidJson(format!(
+            "session must be at most {MAX_SESSION_CHARS} characters"
+        )));
+    }
+    let started = Instant::now();
+    let answer = state.engine.ask_for(&req.q, &tenant)?;
+    state
+        .metrics
+        .ask(answer.decision, started.elapsed().as_secs_f64());
+    let request_id = super::feedback::new_request_id();
+    state.feedback.remember(
+        &request_id,
+        RecentAsk {
+            tenant: tenant.clone(),
+            query: redact(&req.q),
+            decision: answer.decision.as_str(),
+            answer_id: answer.answer.as_ref().map(|a| a.id.clone()),
+        },
+    );
+    Ok(Json(AskResponse { request_id, answer }))
+}
+
+#[utoipa::path(get, path = "/v1/faqs/{id}", params(("id" = String, Path), ("tenant" = Option<String>, Query)),
+    responses((status = 200, body = FaqView), (status = 404, body = super::error::ErrorBody)))]
+pub async fn faq(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<FaqView>, ApiError> {
+    let tenant = tenant_of(&state, q.tenant.as_deref())?;
+    let e = state
+        .engine
+        .knowledge()
+        .get(&tenant, &id)
+        .ok_or_else(|| ApiError::UnknownFaq(id.chars().take(80).collect()))?;
+    Ok(Json(FaqView {
+        id: e.id.clone(),
+        question: e.question.clone(),
+        answer: e.answer.trim().to_string(),
+        domain: e.domain.as_str().to_string(),
+        category: e.category.clone(),
+        source: e.source.clone(),
+        source_url: e.source_url.clone(),
+        reviewed: e.reviewed.to_string(),
+        related: e.related.clone(),
+        tenant: e.tenant.clone(),
+    }))
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{code}", params(("code" = String, Path)),
+    responses((status = 200, body = Tenant), (status = 404, body = super::error::ErrorBody)))]
+pub async fn tenant(
+    State(state): State<Arc<AppState>>,
+    Path(code): Path<String>,
+) -> Result<Json<Tenant>, ApiError> {
+    state
+        .tenants
+        .get(&code)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| ApiError::UnknownTenant(code.chars().take(40).collect()))
+}
+
+#[utoipa::path(post, path = "/v1/feedback", request_body = FeedbackRequest,
+    responses((status = 200, body = serde_json::Value), (status = 404, body = super::error::ErrorBody)))]
+pub async fn feedback(
+    State(state): State<Arc<AppState>>,
+    ApiJson(req): ApiJson<FeedbackRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let comment = req
+        .comment
+        .as_deref()
+        .map(|c| redact(&c.chars().take(MAX_COMMENT_CHARS).collect::<String>()));
+    state
+        .feedback
+        .record(&req.request_id, req.helpful, comment)?;
+    state.metrics.feedback(req.helpful);
+    Ok(Json(serde_json::json!({ "ok": true })))
+}
+
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = serde_json::Value)))]
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+#[utoipa::path(get, path = "/readyz", responses((status = 200, body = Readiness)))]
+pub async fn readyz(State(state): State<Arc<AppState>>) -> Json<Readiness> {
+    Json(Readiness {
+        ready: true,
+        entries: state.engine.knowledge().len(),
+        tenants: state.tenants.len(),
+        dense: DenseState {
+            enabled: false,
+            reason: "dense retrieval is not configured; answering with keyword retrieval".into(),
+        },
+    })
+}
+
+#[utoipa::path(get, path = "/metrics", responses((status = 200, body = String, content_type = "text/plain")))]
+pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// The widget script, embeddable with one `<script>` tag.
+pub async fn widget_js() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/javascript; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        include_str!("../../assets/widget.js"),
+    )
+        .into_response()
+}
+
+/// The demo page: a mock municipal site with the widget.
+pub async fn demo_page() -> Html<&'static str> {
+    Html(include_str!("../../assets/demo.html"))
+}
