@@ -13,7 +13,7 @@ use crate::analysis::{dictionary, AnalysisError, Analyzer, AnalyzerFiles};
 use crate::config::Config;
 use crate::decide::{self, Decision, DecisionKind, QueryStats, Scored};
 use crate::knowledge::{KnowledgeBase, KnowledgeError, NATIONAL};
-use crate::respond::{self, AnswerView, ErrorView, Response, SuggestionView};
+use crate::respond::{self, AnswerView, EntryView, ErrorView, Response, SuggestionView};
 use crate::retrieve::keyword::{IndexState, KeywordIndex};
 use crate::retrieve::RetrieveError;
 
@@ -247,16 +247,7 @@ impl Engine {
     fn answer_view(&self, s: &Scored, tenant: &str) -> Option<AnswerView> {
         let e = self.kb.get(tenant, &s.candidate.id)?;
         Some(AnswerView {
-            id: e.id.clone(),
-            question: e.question.clone(),
-            answer: e.answer.trim().to_string(),
-            domain: e.domain.as_str().to_string(),
-            category: e.category.clone(),
-            source: e.source.clone(),
-            source_url: e.source_url.clone(),
-            reviewed: e.reviewed.to_string(),
-            tenant: e.tenant.clone(),
-            related: e.related.clone(),
+            entry: EntryView::of(e),
             score: round3(s.confidence),
         })
     }

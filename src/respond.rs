@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::knowledge::Entry;
+
 use crate::decide::DecisionKind;
 
 /// Message shown when we cannot answer.
@@ -29,9 +31,10 @@ pub struct Response {
     pub error: Option<ErrorView>,
 }
 
-/// The entry given as the answer.
+/// An FAQ entry as the public sees it (the `GET /v1/faqs/{id}` body, and the core of
+/// an answer).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct AnswerView {
+pub struct EntryView {
     pub id: String,
     pub question: String,
     pub answer: String,
@@ -42,8 +45,41 @@ pub struct AnswerView {
     pub reviewed: String,
     pub tenant: String,
     pub related: Vec<String>,
+}
+
+impl EntryView {
+    /// The public view of `e`.
+    pub fn of(e: &Entry) -> Self {
+        EntryView {
+            id: e.id.clone(),
+            question: e.question.clone(),
+            answer: e.answer.trim().to_string(),
+            domain: e.domain.as_str().to_string(),
+            category: e.category.clone(),
+            source: e.source.clone(),
+            source_url: e.source_url.clone(),
+            reviewed: e.reviewed.to_string(),
+            tenant: e.tenant.clone(),
+            related: e.related.clone(),
+        }
+    }
+}
+
+/// The entry given as the answer: the entry's fields plus the confidence.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AnswerView {
+    #[serde(flatten)]
+    pub entry: EntryView,
     /// Confidence, 0–1.
     pub score: f32,
+}
+
+impl std::ops::Deref for AnswerView {
+    type Target = EntryView;
+
+    fn deref(&self) -> &EntryView {
+        &self.entry
+    }
 }
 
 /// A suggested entry.

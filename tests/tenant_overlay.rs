@@ -10,7 +10,10 @@ fn local_entries_are_visible_only_to_their_tenant() {
     let local = engine
         .ask_for("マイナンバーカードの窓口の受付時間", "990001")
         .unwrap();
-    assert_eq!(local.answer.map(|a| a.id), Some("fx-counter-hours".into()));
+    assert_eq!(
+        local.answer.map(|a| a.entry.id),
+        Some("fx-counter-hours".into())
+    );
     let national = engine
         .ask_for("マイナンバーカードの窓口の受付時間", "national")
         .unwrap();

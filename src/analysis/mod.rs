@@ -274,16 +274,23 @@ impl Analyzer {
         Ok(n)
     }
 
+    /// Lindera's tokens for already prepared text.
+    fn segment<'a>(
+        &'a self,
+        prepared: &'a str,
+    ) -> Result<Vec<lindera::token::Token<'a>>, AnalysisError> {
+        self.segmenter
+            .segment(Cow::Borrowed(prepared))
+            .map_err(|e| AnalysisError::Segment {
+                message: e.to_string(),
+            })
+    }
+
     /// Lindera's tokens for `text` after normalization and synonym folding.
     pub fn tokens(&self, text: &str) -> Result<Vec<TokenInfo>, AnalysisError> {
         let prepared = self.prepare(text);
         let mut out = Vec::new();
-        let tokens = self
-            .segmenter
-            .segment(Cow::Borrowed(prepared.as_str()))
-            .map_err(|e| AnalysisError::Segment {
-                message: e.to_string(),
-            })?;
+        let tokens = self.segment(&prepared)?;
         for mut t in tokens {
             let surface = t.surface.to_string();
             let d = t.details();
@@ -322,12 +329,7 @@ impl Analyzer {
         let mut word_weights = Vec::new();
         let mut chunks: Vec<String> = vec![String::new()];
         let mut last_end = 0usize;
-        let tokens = self
-            .segmenter
-            .segment(Cow::Borrowed(prepared.as_str()))
-            .map_err(|e| AnalysisError::Segment {
-                message: e.to_string(),
-            })?;
+        let tokens = self.segment(&prepared)?;
         for mut t in tokens {
             let surface = t.surface.to_string();
             if t.byte_start > last_end && prepared[last_end..t.byte_start].contains(' ') {

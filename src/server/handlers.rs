@@ -16,7 +16,7 @@ use super::tenants::Tenant;
 use super::AppState;
 use crate::knowledge::NATIONAL;
 use crate::redact::redact;
-use crate::respond::Response as Answer;
+use crate::respond::{EntryView, Response as Answer};
 
 /// A resident's question.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,21 +48,6 @@ pub struct FeedbackRequest {
     pub helpful: bool,
     #[serde(default)]
     pub comment: Option<String>,
-}
-
-/// One FAQ entry.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FaqView {
-    pub id: String,
-    pub question: String,
-    pub answer: String,
-    pub domain: String,
-    pub category: String,
-    pub source: String,
-    pub source_url: String,
-    pub reviewed: String,
-    pub related: Vec<String>,
-    pub tenant: String,
 }
 
 /// `?tenant=` of the FAQ endpoint.
@@ -163,30 +148,19 @@ pub async fn ask(
 }
 
 #[utoipa::path(get, path = "/v1/faqs/{id}", params(("id" = String, Path), ("tenant" = Option<String>, Query)),
-    responses((status = 200, body = FaqView), (status = 404, body = super::error::ErrorBody)))]
+    responses((status = 200, body = EntryView), (status = 404, body = super::error::ErrorBody)))]
 pub async fn faq(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     Query(q): Query<TenantQuery>,
-) -> Result<Json<FaqView>, ApiError> {
+) -> Result<Json<EntryView>, ApiError> {
     let tenant = tenant_of(&state, q.tenant.as_deref())?;
     let e = state
         .engine
         .knowledge()
         .get(&tenant, &id)
         .ok_or_else(|| ApiError::UnknownFaq(id.chars().take(80).collect()))?;
-    Ok(Json(FaqView {
-        id: e.id.clone(),
-        question: e.question.clone(),
-        answer: e.answer.trim().to_string(),
-        domain: e.domain.as_str().to_string(),
-        category: e.category.clone(),
-        source: e.source.clone(),
-        source_url: e.source_url.clone(),
-        reviewed: e.reviewed.to_string(),
-        related: e.related.clone(),
-        tenant: e.tenant.clone(),
-    }))
+    Ok(Json(EntryView::of(e)))
 }
 
 #[utoipa::path(get, path = "/v1/tenants/{code}", params(("code" = String, Path)),

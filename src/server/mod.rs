@@ -83,7 +83,7 @@ impl AppState {
         handlers::AskRequest,
         handlers::AskResponse,
         handlers::FeedbackRequest,
-        handlers::FaqView,
+        crate::respond::EntryView,
         handlers::Readiness,
         handlers::DenseState,
         tenants::Tenant,

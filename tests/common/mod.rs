@@ -66,7 +66,7 @@ pub fn engine(knowledge: &Path) -> (Engine, tempfile::TempDir) {
 pub fn answered(engine: &Engine, q: &str) -> String {
     let r = engine.ask(q).unwrap();
     match r.answer {
-        Some(a) => a.id,
+        Some(a) => a.entry.id,
         None => r.decision.as_str().to_string(),
     }
 }
