@@ -3,7 +3,7 @@
 //!
 //! Environment variables: `MADOGUCHI_CONFIG` (file), `MADOGUCHI_KNOWLEDGE_DIR`,
 //! `MADOGUCHI_DATA_DIR`, `MADOGUCHI_TOKENIZER_DIR`, `MADOGUCHI_IPADIC_SOURCE`,
-//! `MADOGUCHI_ADDR`.
+//! `MADOGUCHI_ADDR`, `MADOGUCHI_ADMIN_TOKEN`.
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,62 @@ pub struct Config {
     pub decide: DecideConfig,
     pub limits: Limits,
     pub server: ServerConfig,
+    pub curation: CurationConfig,
+}
+
+/// A secret (the admin token): never shown by `Debug` or serialization.
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("***")
+    }
+}
+
+/// The curation loop: what is logged, for how long, the admin dashboard, hot reload.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CurationConfig {
+    /// Log questions for curation (to `<data_dir>/curation.sqlite3`).
+    pub enabled: bool,
+    /// Answers below this confidence are logged too (abstain and suggest always are).
+    pub log_below_confidence: f32,
+    /// Events waiting to be written at most; beyond, they are dropped and counted.
+    pub queue_capacity: usize,
+    /// Logged questions and feedback older than this are deleted (0 = keep forever).
+    pub retention_days: u32,
+    /// Bearer token of the `/admin/` dashboard (env `MADOGUCHI_ADMIN_TOKEN`); no
+    /// token, no dashboard.
+    pub admin_token: Option<Secret>,
+    /// Rebuild and swap the engine when files under the knowledge folder change.
+    pub watch_knowledge: bool,
+    /// How often the knowledge folder is checked for changes.
+    pub watch_interval_ms: u64,
+    /// The latest eval report, linked from the dashboard.
+    pub eval_report: PathBuf,
+}
+
+impl Default for CurationConfig {
+    fn default() -> Self {
+        CurationConfig {
+            enabled: true,
+            log_below_confidence: 0.7,
+            queue_capacity: 10_000,
+            retention_days: 90,
+            admin_token: None,
+            watch_knowledge: true,
+            watch_interval_ms: 2000,
+            eval_report: PathBuf::from("eval/report/index.html"),
+        }
+    }
 }
 
 /// HTTP server settings.
@@ -72,7 +128,7 @@ pub struct Paths {
     pub tokenizer_dir: PathBuf,
     /// IPADIC sources (Debian `mecab-ipadic`).
     pub ipadic_source: PathBuf,
-    /// Generated data: the search index (and later logs).
+    /// Generated data: the search index and the curation database.
     pub data_dir: PathBuf,
 }
 
@@ -95,6 +151,10 @@ impl Paths {
     /// The analyzer's data files found in the tokenizer folder.
     pub fn analyzer_files(&self) -> crate::analysis::AnalyzerFiles {
         crate::analysis::AnalyzerFiles::in_dir(&self.tokenizer_dir)
+    }
+    /// The curation database.
+    pub fn curation_db(&self) -> PathBuf {
+        self.data_dir.join("curation.sqlite3")
     }
     /// Folder of the keyword index.
     pub fn index_dir(&self) -> PathBuf {
@@ -217,6 +277,9 @@ impl Config {
         if let Some(v) = env("MADOGUCHI_ADDR") {
             config.server.addr = v.to_string_lossy().into_owned();
         }
+        if let Some(v) = env("MADOGUCHI_ADMIN_TOKEN") {
+            config.curation.admin_token = Some(Secret(v.to_string_lossy().into_owned()));
+        }
         if let Some(v) = env("MADOGUCHI_IPADIC_SOURCE") {
             config.paths.ipadic_source = v.into();
         }
@@ -325,6 +388,29 @@ impl Config {
                 "server.rate_limit_per_second and server.rate_limit_burst must be at least 1"
                     .to_string(),
             );
+        }
+        let c = &self.curation;
+        unit(
+            "curation.log_below_confidence",
+            c.log_below_confidence,
+            &mut p,
+        );
+        if !(1..=1_000_000).contains(&c.queue_capacity) {
+            p.push(format!(
+                "curation.queue_capacity = {}: must be 1–1000000",
+                c.queue_capacity
+            ));
+        }
+        if !(100..=3_600_000).contains(&c.watch_interval_ms) {
+            p.push(format!(
+                "curation.watch_interval_ms = {}: must be 100–3600000",
+                c.watch_interval_ms
+            ));
+        }
+        if let Some(Secret(t)) = &c.admin_token {
+            if t.chars().count() < 16 || t.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+                p.push("curation.admin_token (or MADOGUCHI_ADMIN_TOKEN): must be at least 16 characters without spaces, e.g. `openssl rand -hex 24`".to_string());
+            }
         }
         if p.is_empty() {
             Ok(())

@@ -146,12 +146,34 @@ impl Engine {
     /// Answers `question` for `tenant` (national entries plus the tenant's own).
     pub fn ask_for(&self, question: &str, tenant: &str) -> Result<Response, AskError> {
         let (_, decision) = self.run(question, tenant)?;
+        Ok(self.respond(question, tenant, &decision))
+    }
+
+    /// Like [`Engine::ask_for`], also returning the best `n` candidates (entry id,
+    /// confidence), best first, for the curation log.
+    pub fn ask_with_candidates(
+        &self,
+        question: &str,
+        tenant: &str,
+        n: usize,
+    ) -> Result<(Response, Vec<(String, f32)>), AskError> {
+        let (_, decision) = self.run(question, tenant)?;
+        let top = decision
+            .ranked
+            .iter()
+            .take(n)
+            .map(|s| (s.candidate.id.clone(), s.confidence))
+            .collect();
+        Ok((self.respond(question, tenant, &decision), top))
+    }
+
+    fn respond(&self, question: &str, tenant: &str, decision: &Decision) -> Response {
         let message = match decision.kind {
             DecisionKind::Answer => None,
             DecisionKind::Suggest => Some(respond::SUGGEST_MESSAGE.to_string()),
             DecisionKind::Abstain => Some(respond::ABSTAIN_MESSAGE.to_string()),
         };
-        Ok(Response {
+        Response {
             query: question.to_string(),
             decision: decision.kind,
             answer: decision
@@ -167,7 +189,7 @@ impl Engine {
             tenant: tenant.to_string(),
             sources: vec!["keyword"],
             error: None,
-        })
+        }
     }
 
     /// The decision with every candidate ranked, for evaluation.

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod curate;
 pub mod decide;
 pub mod engine;
 pub mod eval;
@@ -16,6 +17,7 @@ pub mod redact;
 pub mod respond;
 pub mod retrieve;
 pub mod server;
+pub mod store;
 
 pub use config::Config;
 pub use engine::{AskError, Engine};

@@ -1,4 +1,4 @@
-//! `madoguchi` command line: dictionary build, index, ask, eval, csv.
+//! `madoguchi` command line: dictionary build, index, ask, serve, eval, csv, curate.
 
 mod cli;
 
@@ -30,7 +30,8 @@ struct Cli {
     /// FAQ folder (env MADOGUCHI_KNOWLEDGE_DIR; default knowledge).
     #[arg(long, global = true)]
     knowledge_dir: Option<PathBuf>,
-    /// Data folder for the index (env MADOGUCHI_DATA_DIR; default data).
+    /// Data folder for the index and the curation database (env MADOGUCHI_DATA_DIR;
+    /// default data).
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
     /// Suppress progress output.
@@ -83,6 +84,11 @@ enum Command {
     Csv {
         #[command(subcommand)]
         command: CsvCommand,
+    },
+    /// The curation loop: unanswered questions, grouped; add, draft, dismiss; trends.
+    Curate {
+        #[command(subcommand)]
+        command: cli::curate::CurateCommand,
     },
     /// The Japanese dictionary.
     Dict {
@@ -190,6 +196,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Serve { addr } => cli::serve::run(config, addr.clone(), cli.quiet),
+        Command::Curate { command } => cli::curate::run(&config, command),
         Command::Index => {
             let (_, report) = open_with_progress(&config, cli.quiet)?;
             let what = match report.index_state {

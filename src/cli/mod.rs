@@ -1,6 +1,7 @@
 //! Subcommands with more than a few lines of their own.
 
 pub mod csv;
+pub mod curate;
 pub mod eval;
 pub mod serve;
 

@@ -23,7 +23,10 @@ pub fn run(mut config: Config, addr: Option<String>, quiet: bool) -> Result<Exit
     let engine = Arc::new(open_engine(&config, quiet)?);
     let tenants = Tenants::load(&config.paths.knowledge_dir)?;
     let has_demo = tenants.get(DEMO_TENANT).is_some();
-    let state = Arc::new(AppState::new(engine, tenants, config));
+    let has_admin = config.curation.admin_token.is_some();
+    let db = config.paths.curation_db();
+    let logging = config.curation.enabled;
+    let state = Arc::new(AppState::new(engine, tenants, config)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -35,6 +38,14 @@ pub fn run(mut config: Config, addr: Option<String>, quiet: bool) -> Result<Exit
                 println!("demo page (窓口市, fictional): http://{bound}/");
             }
             println!("API: POST http://{bound}/v1/ask · docs: http://{bound}/openapi.json · Ctrl-C or SIGTERM stops");
+            if logging {
+                println!("unanswered questions are logged (redacted) to {}", db.display());
+            }
+            if has_admin {
+                println!("curator dashboard: http://{bound}/admin/");
+            } else {
+                println!("curator dashboard: off (set MADOGUCHI_ADMIN_TOKEN to 16+ characters to turn on /admin/)");
+            }
         }))
         .with_context(|| format!("serving on {addr}"))?;
     println!("stopped");

@@ -8,7 +8,7 @@
 
 pub mod golden;
 pub mod metrics;
-mod report;
+pub mod report;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

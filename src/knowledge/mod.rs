@@ -193,7 +193,11 @@ impl KnowledgeBase {
     }
 }
 
-/// Every `*.toml` file below `root`, sorted, skipping `tenant.toml` and hidden folders.
+/// Folders of drafts written by curation: never loaded (see `knowledge/README.md`).
+pub const DRAFTS_DIR: &str = "drafts";
+
+/// Every `*.toml` file below `root`, sorted, skipping `tenant.toml`, hidden folders
+/// and `drafts/` folders.
 fn collect_files(root: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -213,7 +217,9 @@ fn collect_files(root: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
                 continue;
             }
             if path.is_dir() {
-                stack.push(path);
+                if name != DRAFTS_DIR {
+                    stack.push(path);
+                }
             } else if name.ends_with(".toml") && name != "tenant.toml" {
                 out.push(path);
             }

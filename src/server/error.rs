@@ -14,7 +14,10 @@ use crate::engine::AskError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
     EmptyQuestion,
-    QuestionTooLong { chars: usize, max: usize },
+    QuestionTooLong {
+        chars: usize,
+        max: usize,
+    },
     InvalidJson(String),
     UnsupportedMediaType,
     PayloadTooLarge,
@@ -22,10 +25,19 @@ pub enum ApiError {
     UnknownFaq(String),
     UnknownRequest,
     OriginNotAllowed(String),
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     NotFound,
     MethodNotAllowed,
     Timeout,
+    /// `/admin/` without a valid token or session.
+    Unauthorized,
+    /// An admin form without the right CSRF token.
+    CsrfFailed,
+    UnknownGroup(String),
+    /// A curation action that could not be carried out (message for the curator).
+    CurationFailed(String),
     Internal(String),
 }
 
@@ -47,6 +59,10 @@ impl ApiError {
             NotFound => ("not_found", StatusCode::NOT_FOUND),
             MethodNotAllowed => ("method_not_allowed", StatusCode::METHOD_NOT_ALLOWED),
             Timeout => ("timeout", StatusCode::REQUEST_TIMEOUT),
+            Unauthorized => ("unauthorized", StatusCode::UNAUTHORIZED),
+            CsrfFailed => ("csrf_failed", StatusCode::FORBIDDEN),
+            UnknownGroup(_) => ("unknown_group", StatusCode::NOT_FOUND),
+            CurationFailed(_) => ("curation_failed", StatusCode::UNPROCESSABLE_ENTITY),
             Internal(_) => ("internal", StatusCode::INTERNAL_SERVER_ERROR),
         }
     }
@@ -78,6 +94,12 @@ impl ApiError {
             NotFound => "ページが見つかりません。".into(),
             MethodNotAllowed => "このメソッドは使えません。".into(),
             Timeout => "時間内に処理できませんでした。もう一度お試しください。".into(),
+            Unauthorized => "管理画面のトークンが必要です (Authorization: Bearer …)。".into(),
+            CsrfFailed => "フォームの有効期限が切れました。ページを開き直してください。".into(),
+            UnknownGroup(id) => format!(
+                "グループ `{id}` はありません（処理済みの可能性があります）。一覧を開き直してください。"
+            ),
+            CurationFailed(detail) => format!("操作できませんでした: {detail}"),
             Internal(_) => "内部エラーが発生しました。時間をおいてお試しください。".into(),
         }
     }
@@ -89,6 +111,7 @@ impl ApiError {
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
             StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
+            StatusCode::UNAUTHORIZED => ApiError::Unauthorized,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
             StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
                 retry_after_secs: 1,
@@ -126,6 +149,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if self == ApiError::Unauthorized {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"madoguchi-admin\""),
+            );
+        }
         if let ApiError::RateLimited { retry_after_secs } = self {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -141,6 +170,17 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
             r if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
             r => ApiError::InvalidJson(r.body_text()),
+        }
+    }
+}
+
+impl From<crate::curate::CurateError> for ApiError {
+    fn from(e: crate::curate::CurateError) -> Self {
+        use crate::curate::CurateError;
+        match e {
+            CurateError::UnknownGroup(id) => ApiError::UnknownGroup(id),
+            CurateError::Store(e) => ApiError::Internal(e.to_string()),
+            other => ApiError::CurationFailed(other.to_string()),
         }
     }
 }
@@ -197,6 +237,10 @@ mod tests {
             ApiError::NotFound,
             ApiError::MethodNotAllowed,
             ApiError::Timeout,
+            ApiError::Unauthorized,
+            ApiError::CsrfFailed,
+            ApiError::UnknownGroup(String::new()),
+            ApiError::CurationFailed(String::new()),
             ApiError::Internal(String::new()),
         ];
         let mut codes: Vec<_> = all.iter().map(|e| e.code_and_status().0).collect();

@@ -1,17 +1,13 @@
 //! Feedback on answers (「解決しましたか？」). The server remembers recent answers
-//! (bounded, in memory) so feedback can name the question and answer it refers to, and
-//! appends each feedback as one JSON line to `<data_dir>/feedback.jsonl`. Everything a
-//! resident typed is redacted (see [`crate::redact`]) before it is kept or written.
+//! (bounded, in memory) so that feedback, which names only the request id, can be
+//! stored with the question and answer it is about (see [`crate::store`]). What is
+//! remembered is already redacted.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rand::RngCore;
 use serde::Serialize;
-
-use super::error::ApiError;
 
 /// Recent answers kept for feedback.
 const REMEMBERED: usize = 10_000;
@@ -33,47 +29,24 @@ pub fn new_request_id() -> String {
 }
 
 #[derive(Default)]
-struct Recent {
+struct Inner {
     map: HashMap<String, RecentAsk>,
     order: VecDeque<String>,
 }
 
-/// One written feedback record.
-#[derive(Debug, Serialize)]
-struct Record<'a> {
-    at: String,
-    request_id: &'a str,
-    helpful: bool,
-    comment: Option<String>,
-    #[serde(flatten)]
-    ask: &'a RecentAsk,
+/// The recent answers of one server.
+#[derive(Default)]
+pub struct RecentAsks {
+    inner: Mutex<Inner>,
 }
 
-/// The feedback log of one server.
-pub struct FeedbackLog {
-    recent: Mutex<Recent>,
-    path: PathBuf,
-    write: Mutex<()>,
-}
-
-impl FeedbackLog {
-    /// A log appending to `<data_dir>/feedback.jsonl`.
-    pub fn new(data_dir: &Path) -> Self {
-        FeedbackLog {
-            recent: Mutex::new(Recent::default()),
-            path: data_dir.join("feedback.jsonl"),
-            write: Mutex::new(()),
-        }
-    }
-
-    /// The file feedback is appended to.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Remembers an answered question for later feedback.
+impl RecentAsks {
+    /// Remembers an answered question for later feedback (forgetting the oldest).
     pub fn remember(&self, request_id: &str, ask: RecentAsk) {
-        let Ok(mut r) = self.recent.lock() else {
+        let Ok(mut r) = self.inner.lock() else {
+            tracing::error!(
+                "recent-answers memory poisoned; feedback for this answer will be refused"
+            );
             return;
         };
         r.map.insert(request_id.to_string(), ask);
@@ -85,45 +58,8 @@ impl FeedbackLog {
         }
     }
 
-    /// Appends feedback for a remembered answer.
-    pub fn record(
-        &self,
-        request_id: &str,
-        helpful: bool,
-        comment: Option<String>,
-    ) -> Result<(), ApiError> {
-        let ask = {
-            let r = self
-                .recent
-                .lock()
-                .map_err(|_| ApiError::Internal("feedback memory poisoned".into()))?;
-            r.map
-                .get(request_id)
-                .cloned()
-                .ok_or(ApiError::UnknownRequest)?
-        };
-        let record = Record {
-            at: chrono::Utc::now().to_rfc3339(),
-            request_id,
-            helpful,
-            comment,
-            ask: &ask,
-        };
-        let line = serde_json::to_string(&record).map_err(|e| ApiError::Internal(e.to_string()))?;
-        let _guard = self
-            .write
-            .lock()
-            .map_err(|_| ApiError::Internal("feedback writer poisoned".into()))?;
-        let write = || -> std::io::Result<()> {
-            if let Some(dir) = self.path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&self.path)?;
-            writeln!(f, "{line}")
-        };
-        write().map_err(|e| ApiError::Internal(format!("writing {}: {e}", self.path.display())))
+    /// The remembered question of `request_id`.
+    pub fn get(&self, request_id: &str) -> Option<RecentAsk> {
+        self.inner.lock().ok()?.map.get(request_id).cloned()
     }
 }

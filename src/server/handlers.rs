@@ -12,11 +12,13 @@ use utoipa::ToSchema;
 
 use super::error::{ApiError, ApiJson};
 use super::feedback::RecentAsk;
-use super::tenants::Tenant;
+use super::tenants::{Tenant, Tenants};
 use super::AppState;
+use crate::decide::DecisionKind;
 use crate::knowledge::NATIONAL;
 use crate::redact::redact;
 use crate::respond::{EntryView, Response as Answer};
+use crate::store::{sqlite, AskRecord, Event, FeedbackRecord};
 
 /// A resident's question.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -76,18 +78,21 @@ pub struct DenseState {
 const MAX_SESSION_CHARS: usize = 128;
 const MAX_COMMENT_CHARS: usize = 2000;
 
-fn tenant_of(state: &AppState, code: Option<&str>) -> Result<String, ApiError> {
+/// Best candidates kept with a logged question.
+const LOGGED_CANDIDATES: usize = 3;
+
+fn tenant_of(tenants: &Tenants, code: Option<&str>) -> Result<String, ApiError> {
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(NATIONAL.to_string()),
         Some(NATIONAL) => Ok(NATIONAL.to_string()),
-        Some(code) if state.tenants.get(code).is_some() => Ok(code.to_string()),
+        Some(code) if tenants.get(code).is_some() => Ok(code.to_string()),
         Some(code) => Err(ApiError::UnknownTenant(code.chars().take(40).collect())),
     }
 }
 
 /// A cross-origin request must come from an origin the tenant allows; same-origin
 /// requests (the demo page) always may.
-fn check_origin(state: &AppState, headers: &HeaderMap, tenant: &str) -> Result<(), ApiError> {
+fn check_origin(tenants: &Tenants, headers: &HeaderMap, tenant: &str) -> Result<(), ApiError> {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
@@ -98,9 +103,9 @@ fn check_origin(state: &AppState, headers: &HeaderMap, tenant: &str) -> Result<(
     let same_origin = origin
         .split_once("://")
         .is_some_and(|(_, rest)| rest == host);
-    let allowed = match state.tenants.get(tenant) {
+    let allowed = match tenants.get(tenant) {
         Some(t) => t.allowed_origins.iter().any(|o| o == origin),
-        None => state.tenants.all_origins().iter().any(|o| o == origin),
+        None => tenants.all_origins().iter().any(|o| o == origin),
     };
     if same_origin || allowed {
         Ok(())
@@ -118,8 +123,9 @@ pub async fn ask(
     headers: HeaderMap,
     ApiJson(req): ApiJson<AskRequest>,
 ) -> Result<Json<AskResponse>, ApiError> {
-    let tenant = tenant_of(&state, req.tenant.as_deref())?;
-    check_origin(&state, &headers, &tenant)?;
+    let live = state.live();
+    let tenant = tenant_of(&live.tenants, req.tenant.as_deref())?;
+    check_origin(&live.tenants, &headers, &tenant)?;
     if req
         .session
         .as_ref()
@@ -130,16 +136,45 @@ pub async fn ask(
         )));
     }
     let started = Instant::now();
-    let answer = state.engine.ask_for(&req.q, &tenant)?;
+    let (answer, top) = live
+        .engine
+        .ask_with_candidates(&req.q, &tenant, LOGGED_CANDIDATES)?;
     state
         .metrics
         .ask(answer.decision, started.elapsed().as_secs_f64());
     let request_id = super::feedback::new_request_id();
-    state.feedback.remember(
+    let query = redact(&req.q);
+    if let Some(c) = state.curation() {
+        let at = sqlite::now();
+        let confidence = top.first().map_or(0.0, |t| t.1);
+        let confident = answer.decision == DecisionKind::Answer
+            && answer.answer.as_ref().map_or(0.0, |a| a.score)
+                >= state.config.curation.log_below_confidence;
+        let event = if confident {
+            Event::Count {
+                at,
+                tenant: tenant.clone(),
+                decision: answer.decision.as_str().to_string(),
+            }
+        } else {
+            Event::Ask(AskRecord {
+                request_id: request_id.clone(),
+                at,
+                tenant: tenant.clone(),
+                query: query.clone(),
+                decision: answer.decision.as_str().to_string(),
+                confidence,
+                top,
+            })
+        };
+        // A full queue drops and counts the event (see /metrics); the ask goes on.
+        c.writer.send(event);
+    }
+    state.recent.remember(
         &request_id,
         RecentAsk {
             tenant: tenant.clone(),
-            query: redact(&req.q),
+            query,
             decision: answer.decision.as_str(),
             answer_id: answer.answer.as_ref().map(|a| a.id.clone()),
         },
@@ -154,8 +189,9 @@ pub async fn faq(
     Path(id): Path<String>,
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<EntryView>, ApiError> {
-    let tenant = tenant_of(&state, q.tenant.as_deref())?;
-    let e = state
+    let live = state.live();
+    let tenant = tenant_of(&live.tenants, q.tenant.as_deref())?;
+    let e = live
         .engine
         .knowledge()
         .get(&tenant, &id)
@@ -170,6 +206,7 @@ pub async fn tenant(
     Path(code): Path<String>,
 ) -> Result<Json<Tenant>, ApiError> {
     state
+        .live()
         .tenants
         .get(&code)
         .cloned()
@@ -187,9 +224,23 @@ pub async fn feedback(
         .comment
         .as_deref()
         .map(|c| redact(&c.chars().take(MAX_COMMENT_CHARS).collect::<String>()));
-    state
-        .feedback
-        .record(&req.request_id, req.helpful, comment)?;
+    let ask = state
+        .recent
+        .get(&req.request_id)
+        .ok_or(ApiError::UnknownRequest)?;
+    if let Some(c) = state.curation() {
+        let event = Event::Feedback(FeedbackRecord {
+            request_id: req.request_id.chars().take(64).collect(),
+            at: sqlite::now(),
+            tenant: ask.tenant,
+            query: ask.query,
+            answer_id: ask.answer_id,
+            helpful: req.helpful,
+            comment,
+        });
+        // Like asks: a full queue drops and counts the event (see /metrics).
+        c.writer.send(event);
+    }
     state.metrics.feedback(req.helpful);
     Ok(Json(serde_json::json!({ "ok": true })))
 }
@@ -201,10 +252,11 @@ pub async fn healthz() -> Json<serde_json::Value> {
 
 #[utoipa::path(get, path = "/readyz", responses((status = 200, body = Readiness)))]
 pub async fn readyz(State(state): State<Arc<AppState>>) -> Json<Readiness> {
+    let live = state.live();
     Json(Readiness {
         ready: true,
-        entries: state.engine.knowledge().len(),
-        tenants: state.tenants.len(),
+        entries: live.engine.knowledge().len(),
+        tenants: live.tenants.len(),
         dense: DenseState {
             enabled: false,
             reason: "dense retrieval is not configured; answering with keyword retrieval".into(),
@@ -219,7 +271,7 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        state.metrics.render() + &state.curation_metrics(),
     )
         .into_response()
 }

@@ -5,11 +5,19 @@
 //! timeout (408) → CORS (each tenant's allowed origins) → compression → body limit
 //! (413) → request metrics → plain errors turned into the JSON error shape. Handlers
 //! return [`error::ApiError`], which maps through one code → status table.
+//!
+//! What the server answers from (engine and tenants) is one [`reload::Live`] snapshot
+//! behind an `ArcSwap`: each request loads it once, reloads swap it whole. Questions
+//! that need curation go through the bounded write queue of [`crate::store`]; the
+//! `/admin/` dashboard ([`admin`]) is served only when an admin token is configured.
 
+mod admin;
+mod admin_page;
 pub mod error;
 mod feedback;
 pub mod handlers;
 mod metrics;
+pub mod reload;
 pub mod tenants;
 
 use std::net::SocketAddr;
@@ -30,37 +38,130 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 
+use arc_swap::ArcSwap;
+
 use self::error::ApiError;
-use self::feedback::FeedbackLog;
+use self::feedback::RecentAsks;
 use self::metrics::Metrics;
+use self::reload::{Live, Reloader};
 use self::tenants::Tenants;
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::store::queue::Writer;
+use crate::store::sqlite::SqliteStore;
+use crate::store::{Store, StoreError};
+
+/// The curation store and the queue in front of it.
+pub struct Curation {
+    pub store: Arc<dyn Store>,
+    pub writer: Writer,
+}
 
 /// Everything the handlers share.
 pub struct AppState {
-    pub engine: Arc<Engine>,
-    pub tenants: Tenants,
+    live: ArcSwap<Live>,
     pub config: Config,
     metrics: Metrics,
-    feedback: FeedbackLog,
+    recent: RecentAsks,
+    curation: Option<Curation>,
+    reloader: Reloader,
+    admin: Option<admin::Admin>,
 }
 
 impl AppState {
-    /// State for `engine`, the tenants and the config.
-    pub fn new(engine: Arc<Engine>, tenants: Tenants, config: Config) -> Self {
+    /// State for `engine`, the tenants and the config; opens the curation database
+    /// (`<data_dir>/curation.sqlite3`) unless curation is disabled.
+    pub fn new(engine: Arc<Engine>, tenants: Tenants, config: Config) -> Result<Self, StoreError> {
+        let store: Option<Arc<dyn Store>> = if config.curation.enabled {
+            Some(Arc::new(SqliteStore::open(&config.paths.curation_db())?))
+        } else {
+            None
+        };
+        Ok(Self::with_store(engine, tenants, config, store))
+    }
+
+    /// State with the given curation store (`None`: nothing is logged), e.g. another
+    /// backend.
+    pub fn with_store(
+        engine: Arc<Engine>,
+        tenants: Tenants,
+        config: Config,
+        store: Option<Arc<dyn Store>>,
+    ) -> Self {
+        let c = &config.curation;
+        let curation = store.map(|store| {
+            let writer = Writer::start(Arc::clone(&store), c.queue_capacity, c.retention_days);
+            Curation { store, writer }
+        });
+        let admin = c.admin_token.as_ref().map(|t| admin::Admin::new(&t.0));
         AppState {
-            feedback: FeedbackLog::new(&config.paths.data_dir),
-            engine,
-            tenants,
+            live: ArcSwap::from_pointee(Live { engine, tenants }),
             config,
             metrics: Metrics::default(),
+            recent: RecentAsks::default(),
+            curation,
+            reloader: Reloader::default(),
+            admin,
         }
     }
 
-    /// The file feedback is appended to.
-    pub fn feedback_path(&self) -> &std::path::Path {
-        self.feedback.path()
+    /// The current engine and tenants; hold on to it for the whole request.
+    pub fn live(&self) -> Arc<Live> {
+        self.live.load_full()
+    }
+
+    /// The curation store and queue (`None` when curation is disabled).
+    pub fn curation(&self) -> Option<&Curation> {
+        self.curation.as_ref()
+    }
+
+    /// The latest reload's outcome.
+    pub fn reload_status(&self) -> reload::ReloadStatus {
+        self.reloader.status()
+    }
+
+    /// Stops accepting curation events and writes every accepted one. Called when
+    /// the server stops; safe to call more than once.
+    pub fn close(&self) {
+        if let Some(c) = &self.curation {
+            c.writer.close();
+        }
+    }
+
+    /// Curation and reload counters in the Prometheus text format.
+    fn curation_metrics(&self) -> String {
+        use std::fmt::Write;
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut s = String::new();
+        if let Some(c) = &self.curation {
+            let n = c.writer.counters();
+            s.push_str("# HELP madoguchi_curation_events_total Curation log events by outcome (dropped: queue full).\n# TYPE madoguchi_curation_events_total counter\n");
+            for (outcome, v) in [
+                ("accepted", &n.accepted),
+                ("written", &n.written),
+                ("dropped", &n.dropped),
+                ("failed", &n.failed),
+            ] {
+                let _ = writeln!(
+                    s,
+                    "madoguchi_curation_events_total{{outcome=\"{outcome}\"}} {}",
+                    v.load(Relaxed)
+                );
+            }
+            let _ = writeln!(s, "# HELP madoguchi_curation_purged_rows_total Rows deleted by the retention purge.\n# TYPE madoguchi_curation_purged_rows_total counter\nmadoguchi_curation_purged_rows_total {}", n.purged.load(Relaxed));
+        }
+        s.push_str("# HELP madoguchi_reloads_total Knowledge reloads by outcome.\n# TYPE madoguchi_reloads_total counter\n");
+        let _ = writeln!(
+            s,
+            "madoguchi_reloads_total{{outcome=\"ok\"}} {}",
+            self.reloader.succeeded.load(Relaxed)
+        );
+        let _ = writeln!(
+            s,
+            "madoguchi_reloads_total{{outcome=\"failed\"}} {}",
+            self.reloader.failed.load(Relaxed)
+        );
+        s
     }
 }
 
@@ -125,11 +226,15 @@ async fn count_requests(State(state): State<Arc<AppState>>, req: Request, next: 
 async fn json_errors(req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     let status = response.status();
-    let is_json = response
+    // Our own bodies (JSON errors, admin HTML pages) are kept; bare or plain-text
+    // bodies from layers and the router are replaced.
+    let ours = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
+    if (status.is_client_error() || status.is_server_error()) && !ours {
         return ApiError::from_status(status).into_response();
     }
     response
@@ -146,14 +251,20 @@ pub fn router(state: Arc<AppState>) -> Router {
         .burst_size(srv.rate_limit_burst)
         .finish()
         .map(Arc::new);
-    let origins: Vec<HeaderValue> = state
-        .tenants
-        .all_origins()
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
+    // Origins are read from the live tenants, so a reload that changes a tenant's
+    // allowed origins takes effect at once.
+    let cors_state = Arc::clone(&state);
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+            origin.to_str().is_ok_and(|o| {
+                cors_state
+                    .live()
+                    .tenants
+                    .all_origins()
+                    .iter()
+                    .any(|a| a == o)
+            })
+        }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .expose_headers([header::RETRY_AFTER])
@@ -169,6 +280,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/openapi.json", get(openapi_json))
         .route("/widget.js", get(handlers::widget_js))
         .route("/", get(handlers::demo_page))
+        .merge(admin::routes())
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -206,13 +318,27 @@ pub async fn serve(
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    let watcher = state
+        .config
+        .curation
+        .watch_knowledge
+        .then(|| tokio::spawn(reload::watch(Arc::clone(&state))));
     on_ready(listener.local_addr()?);
-    axum::serve(
+    let served = axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router(Arc::clone(&state)).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await
+    .await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    // Every curation event acknowledged before the stop is written before we return.
+    let closing = Arc::clone(&state);
+    if let Err(e) = tokio::task::spawn_blocking(move || closing.close()).await {
+        tracing::error!(error = %e, "flushing the curation log failed");
+    }
+    served
 }
 
 async fn shutdown_signal() {

@@ -126,6 +126,14 @@ impl Tenants {
         v
     }
 
+    /// (code, name) of every tenant, by code.
+    pub fn codes(&self) -> Vec<(String, String)> {
+        self.0
+            .values()
+            .map(|t| (t.code.clone(), t.name.clone()))
+            .collect()
+    }
+
     /// Number of tenants.
     pub fn len(&self) -> usize {
         self.0.len()

@@ -1,12 +1,13 @@
 // Why: residents meet madoguchi as a widget on their municipality's page. This drives
 // the real server and a real browser (headless Debian Chromium): open the widget with
 // the keyboard, ask, see the answer and its source link, click a related-question
-// chip, send feedback, and check the server recorded it. A screenshot is written to
-// target/browser/widget.png as a test artefact.
+// chip, send feedback, and check the server recorded it; then a curator logs in to the
+// dashboard and dismisses the question the widget could not answer. Screenshots are
+// written to target/browser/ (widget.png, widget-320.png, admin.png) as artefacts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,11 +16,28 @@ const repo = resolve(import.meta.dirname, '..', '..');
 const binary = process.env.MADOGUCHI_BIN || join(repo, 'target', 'release', 'madoguchi');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-browser-'));
+const adminToken = 'browser-test-admin-token-42';
 let server, browser, baseUrl;
+
+async function adminGet(path) {
+  const r = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  assert.equal(r.status, 200, `${path}: ${r.status}`);
+  return r.json();
+}
+
+/** Polls `read` until `ok(value)`; the server writes curation events asynchronously. */
+async function eventually(read, ok, what) {
+  for (let i = 0; i < 100; i++) {
+    const v = await read();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 before(async () => {
   assert.ok(existsSync(binary), `server binary missing: ${binary} (cargo build --release)`);
-  server = spawn(binary, ['serve', '--quiet', '--addr', '127.0.0.1:0', '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(binary, ['serve', '--quiet', '--addr', '127.0.0.1:0', '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MADOGUCHI_ADMIN_TOKEN: adminToken } });
   baseUrl = await new Promise((ok, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`server did not start: ${out}`)), 60_000);
@@ -69,9 +87,8 @@ test('keyboard, question, answer with source, related chip, feedback', async () 
   // Feedback on the first answer reaches the server.
   await page.getByTestId('feedback-yes').first().click();
   await page.getByTestId('feedback-thanks').first().waitFor();
-  const log = readFileSync(join(dataDir, 'feedback.jsonl'), 'utf8').trim().split('\n');
-  assert.equal(log.length, 1);
-  assert.equal(JSON.parse(log[0]).helpful, true);
+  const stored = await eventually(() => adminGet('/admin/api/feedback'), (f) => f.length === 1, 'the feedback');
+  assert.equal(stored[0].helpful, true);
   mkdirSync(join(repo, 'target', 'browser'), { recursive: true });
   await page.screenshot({ path: join(repo, 'target', 'browser', 'widget.png') });
   await page.close();
@@ -89,5 +106,25 @@ test('abstain shows the contact, and the widget fits a 320px screen', async () =
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   assert.equal(overflow, false, 'no horizontal scroll at 320px');
   await page.screenshot({ path: join(repo, 'target', 'browser', 'widget-320.png') });
+  await page.close();
+});
+
+test('a curator logs in, sees the unanswered question and dismisses it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await eventually(() => adminGet('/admin/api/groups'), (g) => g.some((x) => x.question === '今日の天気は？'), 'the logged question');
+  const login = await page.goto(`${baseUrl}/admin/`);
+  assert.equal(login.status(), 401, 'the dashboard asks for the token first');
+  await page.fill('input[name=token]', adminToken);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${baseUrl}/admin/`);
+  const group = page.locator('.group', { hasText: '今日の天気は？' });
+  await group.waitFor();
+  assert.match(await page.locator('table').first().innerText(), /990001/, 'the trends list the demo tenant');
+  mkdirSync(join(repo, 'target', 'browser'), { recursive: true });
+  await page.screenshot({ path: join(repo, 'target', 'browser', 'admin.png'), fullPage: true });
+  await group.getByRole('button', { name: '対象外にする' }).click();
+  await page.waitForURL(/notice=/);
+  assert.match(await page.locator('.notice').innerText(), /対象外/);
+  assert.equal(await page.locator('.group', { hasText: '今日の天気は？' }).count(), 0, 'the dismissed group is gone');
   await page.close();
 });

@@ -86,15 +86,45 @@ pub mod http {
     use madoguchi::{Config, Engine};
     use tower::ServiceExt;
 
+    /// The admin token of test servers that enable the dashboard.
+    pub const TOKEN: &str = "test-admin-token-0123456789";
+
     /// A server over the fixture knowledge, with `adjust` applied to its config.
     pub fn app(adjust: impl FnOnce(&mut Config)) -> (Router, Arc<AppState>, tempfile::TempDir) {
+        app_over(&super::fixture_kb(), adjust)
+    }
+
+    /// A copy of the fixture knowledge in a temporary folder, for tests that edit it.
+    pub fn fixture_copy() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let mut stack = vec![super::fixture_kb()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                let rel = p.strip_prefix(super::fixture_kb()).unwrap();
+                if p.is_dir() {
+                    std::fs::create_dir_all(dir.path().join(rel)).unwrap();
+                    stack.push(p);
+                } else {
+                    std::fs::copy(&p, dir.path().join(rel)).unwrap();
+                }
+            }
+        }
+        dir
+    }
+
+    /// A server over the knowledge in `kb`, with `adjust` applied to its config.
+    pub fn app_over(
+        kb: &std::path::Path,
+        adjust: impl FnOnce(&mut Config),
+    ) -> (Router, Arc<AppState>, tempfile::TempDir) {
         super::dictionary_dir();
         let data = tempfile::tempdir().unwrap();
-        let mut config = super::config(&super::fixture_kb(), data.path());
+        let mut config = super::config(kb, data.path());
         adjust(&mut config);
         let (engine, _) = Engine::open(&config, &|_| {}).unwrap();
         let tenants = Tenants::load(&config.paths.knowledge_dir).unwrap();
-        let state = Arc::new(AppState::new(Arc::new(engine), tenants, config));
+        let state = Arc::new(AppState::new(Arc::new(engine), tenants, config).unwrap());
         (router(state.clone()), state, data)
     }
 
@@ -126,6 +156,21 @@ pub mod http {
     /// A GET.
     pub fn get(uri: &str) -> Request<Body> {
         Request::get(uri).body(Body::empty()).unwrap()
+    }
+
+    /// `req` with `Authorization: Bearer <token>`.
+    pub fn bearer(mut req: Request<Body>, token: &str) -> Request<Body> {
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        req
+    }
+
+    /// A form POST (`application/x-www-form-urlencoded`).
+    pub fn form(uri: &str, body: &str) -> Request<Body> {
+        Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_string()))
+            .unwrap()
     }
 
     /// Parses a JSON body.
