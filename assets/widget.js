@@ -236,6 +236,7 @@ textarea::placeholder{color:#646c71;opacity:1}
       if (this.shadowRoot) return; // already built (element moved in the DOM)
       if (!this.tenant) console.warn('[madoguchi] data-tenant がありません（例：data-tenant="990001"）');
       this._busy = false;
+      this._seq = 0;
       this._config = null;
       this._build();
       this._configP = this._api('GET', `v1/tenants/${encodeURIComponent(this.tenant)}`).then((r) => {
@@ -476,6 +477,14 @@ textarea::placeholder{color:#646c71;opacity:1}
       const a = d.answer;
       if (d.decision === 'answer' && a && typeof a === 'object') {
         this._card(a, rid, sugg.filter((s) => s.id !== a.id));
+      } else if (d.decision === 'clarify' && d.clarify && Array.isArray(d.clarify.options) && d.clarify.options.length) {
+        // Ask back: each option is a button; its label goes back in the same session.
+        const id = `mw-clarify-${++this._seq}`;
+        const opts = d.clarify.options.map((o) => str(o && o.label)).filter(Boolean);
+        this._li('bot', null, h('div', { class: 'bubble', tid: 'clarify' },
+          h('p', { id, text: str(d.clarify.question) || str(d.message) }),
+          h('ul', { class: 'chips', 'aria-labelledby': id }, opts.map((label) => h('li', null,
+            h('button', { type: 'button', class: 'chip', tid: 'clarify-option', text: label, onclick: () => this._ask(label) }))))));
       } else if (d.decision === 'suggest' && sugg.length) {
         this._li('bot', null, h('div', { class: 'bubble' }, h('p', { text: str(d.message) || T.suggest }), this._chips(sugg, rid)));
       } else {

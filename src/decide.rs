@@ -24,6 +24,8 @@ pub enum DecisionKind {
     Answer,
     Suggest,
     Abstain,
+    /// Ask back: the strong candidates differ by situation (see [`crate::converse`]).
+    Clarify,
 }
 
 impl DecisionKind {
@@ -32,6 +34,7 @@ impl DecisionKind {
             DecisionKind::Answer => "answer",
             DecisionKind::Suggest => "suggest",
             DecisionKind::Abstain => "abstain",
+            DecisionKind::Clarify => "clarify",
         }
     }
 }

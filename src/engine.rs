@@ -128,6 +128,11 @@ impl Engine {
         ))
     }
 
+    /// The configuration the engine was opened with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// The loaded knowledge.
     pub fn knowledge(&self) -> &KnowledgeBase {
         &self.kb
@@ -167,11 +172,12 @@ impl Engine {
         Ok((self.respond(question, tenant, &decision), top))
     }
 
-    fn respond(&self, question: &str, tenant: &str, decision: &Decision) -> Response {
+    pub(crate) fn respond(&self, question: &str, tenant: &str, decision: &Decision) -> Response {
         let message = match decision.kind {
             DecisionKind::Answer => None,
             DecisionKind::Suggest => Some(respond::SUGGEST_MESSAGE.to_string()),
             DecisionKind::Abstain => Some(respond::ABSTAIN_MESSAGE.to_string()),
+            DecisionKind::Clarify => Some(respond::CLARIFY_MESSAGE.to_string()),
         };
         Response {
             query: question.to_string(),
@@ -189,6 +195,7 @@ impl Engine {
             tenant: tenant.to_string(),
             sources: vec!["keyword"],
             error: None,
+            clarify: None,
         }
     }
 
@@ -198,7 +205,11 @@ impl Engine {
     }
 
     /// Validates the input, analyzes, retrieves and decides.
-    fn run(&self, question: &str, tenant: &str) -> Result<(Analysis, Decision), AskError> {
+    pub(crate) fn run(
+        &self,
+        question: &str,
+        tenant: &str,
+    ) -> Result<(Analysis, Decision), AskError> {
         let chars = question.chars().count();
         let max = self.config.limits.max_question_chars;
         if chars > max {
@@ -262,6 +273,7 @@ impl Engine {
                     code: e.code(),
                     message: e.to_string(),
                 }),
+                clarify: None,
             }
         })
     }

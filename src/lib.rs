@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod converse;
 pub mod curate;
 pub mod decide;
 pub mod engine;

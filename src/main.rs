@@ -57,6 +57,12 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Talk with the FAQ: it may ask back, and follow-ups are answered in context.
+    Chat {
+        /// Municipality code (national FAQs plus its local ones).
+        #[arg(long, default_value = NATIONAL)]
+        tenant: String,
+    },
     /// Serve the HTTP API, the widget and the demo page.
     Serve {
         /// Address to listen on (env MADOGUCHI_ADDR; default 127.0.0.1:8080).
@@ -72,6 +78,9 @@ enum Command {
         /// Folder of golden sets (*.tsv).
         #[arg(long, default_value = "eval/golden")]
         golden: PathBuf,
+        /// Two-turn conversation cases (skipped when the file does not exist).
+        #[arg(long, default_value = "eval/conversations.tsv")]
+        conversations: PathBuf,
         /// Where to write index.html and report.json (the previous report.json there
         /// is compared against).
         #[arg(long, default_value = "eval/report")]
@@ -213,9 +222,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Eval {
             golden,
+            conversations,
             out,
             thresholds,
-        } => cli::eval::run_eval(&config, golden, out, thresholds, cli.quiet),
+        } => cli::eval::run_eval(&config, golden, conversations, out, thresholds, cli.quiet),
+        Command::Chat { tenant } => cli::chat::run(&config, tenant, cli.quiet),
         Command::Csv {
             command:
                 CsvCommand::Export {

@@ -13,6 +13,23 @@ pub const ABSTAIN_MESSAGE: &str =
 /// Message shown with suggestions.
 pub const SUGGEST_MESSAGE: &str = "次のご質問の中に、お探しのものはありますか？";
 
+/// Message of a clarifying question.
+pub const CLARIFY_MESSAGE: &str = "ご状況によって答えが変わります。どれについてのご質問ですか？";
+
+/// A clarifying question: choose one option (send its label back in the same session).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ClarifyView {
+    pub question: String,
+    pub options: Vec<ClarifyOption>,
+}
+
+/// One option of a clarifying question: a situation and the entries it leads to.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ClarifyOption {
+    pub label: String,
+    pub ids: Vec<String>,
+}
+
 /// The answer to one question. Field names are a public contract: add, never rename.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Response {
@@ -29,6 +46,9 @@ pub struct Response {
     /// `abstain` and `message` says what to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorView>,
+    /// Set when `decision` is `clarify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clarify: Option<ClarifyView>,
 }
 
 /// An FAQ entry as the public sees it (the `GET /v1/faqs/{id}` body, and the core of
@@ -121,6 +141,11 @@ impl Response {
                 if let Some(m) = &self.message {
                     out.push_str(m);
                     out.push('\n');
+                }
+                if let Some(c) = &self.clarify {
+                    for (i, o) in c.options.iter().enumerate() {
+                        out.push_str(&format!("  {}) {}\n", i + 1, o.label));
+                    }
                 }
             }
         }

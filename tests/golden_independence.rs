@@ -73,6 +73,44 @@ fn no_golden_question_copies_an_indexed_paraphrase() {
 }
 
 #[test]
+fn conversation_turns_do_not_copy_indexed_text_and_the_set_is_large() {
+    let kb = KnowledgeBase::load(&common::repo().join("knowledge")).unwrap();
+    let cases =
+        madoguchi::eval::conversation::load(&common::repo().join("eval/conversations.tsv"), &kb)
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert!(cases.len() >= 60, "{} conversation cases", cases.len());
+    for kind in ["clarify", "followup"] {
+        for split in [golden::Split::Tune, golden::Split::Heldout] {
+            let n = cases
+                .iter()
+                .filter(|c| c.kind == kind && c.split == split)
+                .count();
+            assert!(n >= 10, "{kind} cases in {split:?}: {n}");
+        }
+    }
+    let indexed: Vec<Bigrams> = kb
+        .entries()
+        .iter()
+        .flat_map(|e| std::iter::once(&e.question).chain(&e.alt_questions))
+        .map(|q| bigrams(&squash(q)))
+        .collect();
+    let copies: Vec<String> = cases
+        .iter()
+        .flat_map(|c| [(&c.turn1, c.line), (&c.turn2, c.line)])
+        .filter(|(t, _)| {
+            let b = bigrams(&squash(t));
+            indexed.iter().any(|i| dice(&b, i) >= NEAR_COPY)
+        })
+        .map(|(t, line)| format!("line {line}: {t}"))
+        .collect();
+    assert!(
+        copies.is_empty(),
+        "turns copying indexed text:\n{}",
+        copies.join("\n")
+    );
+}
+
+#[test]
 fn golden_sets_are_large_and_split() {
     let kb = KnowledgeBase::load(&common::repo().join("knowledge")).unwrap();
     let cases =

@@ -12,6 +12,7 @@ use super::open_engine;
 pub fn run_eval(
     config: &Config,
     golden: &Path,
+    conversations: &Path,
     out: &Path,
     thresholds: &Path,
     quiet: bool,
@@ -31,11 +32,22 @@ pub fn run_eval(
     );
     let outcomes = eval::run(&engine, &cases, &|done, _| bar.set_position(done as u64));
     bar.finish_and_clear();
+    let conversations = if conversations.is_file() {
+        let cases = eval::conversation::load(conversations, engine.knowledge())?;
+        eval::conversation::run(&engine, &cases)
+    } else {
+        eprintln!(
+            "note: no conversation set at {}; conversation metrics are left out",
+            conversations.display()
+        );
+        Vec::new()
+    };
     let previous: Option<serde_json::Value> = std::fs::read_to_string(out.join("report.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok());
     let report = eval::build_report(
         &outcomes,
+        &conversations,
         engine.knowledge().len(),
         &thresholds,
         previous.as_ref(),

@@ -1,5 +1,6 @@
 //! Subcommands with more than a few lines of their own.
 
+pub mod chat;
 pub mod csv;
 pub mod curate;
 pub mod eval;

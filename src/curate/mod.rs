@@ -359,6 +359,8 @@ pub struct TrendRow {
     pub answered: u64,
     pub suggested: u64,
     pub abstained: u64,
+    /// Asked back (clarifying question).
+    pub clarified: u64,
     /// 「解決した」 feedback.
     pub helpful: u64,
     /// 「解決しなかった」 feedback.
@@ -381,6 +383,7 @@ pub fn trends(daily: Vec<DailyCount>) -> Vec<TrendRow> {
             "answer" => row.answered += d.n,
             "suggest" => row.suggested += d.n,
             "abstain" => row.abstained += d.n,
+            "clarify" => row.clarified += d.n,
             "helpful" => row.helpful += d.n,
             "unhelpful" => row.unhelpful += d.n,
             _ => {}

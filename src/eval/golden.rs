@@ -41,6 +41,15 @@ impl Split {
             Split::Heldout => "heldout",
         }
     }
+
+    /// Parses `tune` or `heldout`.
+    pub fn parse(s: &str) -> Option<Split> {
+        match s {
+            "tune" => Some(Split::Tune),
+            "heldout" => Some(Split::Heldout),
+            _ => None,
+        }
+    }
 }
 
 /// One golden question.

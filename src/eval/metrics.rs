@@ -84,6 +84,15 @@ pub struct Metrics {
     pub abstain_precision: Option<f64>,
     pub abstain_recall: Option<f64>,
     pub false_abstain_rate: Option<f64>,
+    /// In-scope single questions answered with a clarifying question.
+    #[serde(default)]
+    pub clarify_rate: Option<f64>,
+    /// Conversation cases (two turns) ending with the right answer.
+    #[serde(default)]
+    pub conversation_pass: Option<f64>,
+    /// Clarifying questions (in conversation cases) that led to the right answer.
+    #[serde(default)]
+    pub clarify_success: Option<f64>,
 }
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
@@ -151,6 +160,14 @@ impl Metrics {
                     .count(),
                 n,
             ),
+            clarify_rate: ratio(
+                ins.iter()
+                    .filter(|o| o.decision == DecisionKind::Clarify)
+                    .count(),
+                n,
+            ),
+            conversation_pass: None,
+            clarify_success: None,
         }
     }
 
@@ -167,6 +184,9 @@ impl Metrics {
             "abstain_precision" => self.abstain_precision,
             "abstain_recall" => self.abstain_recall,
             "false_abstain_rate" => self.false_abstain_rate,
+            "clarify_rate" => self.clarify_rate,
+            "conversation_pass" => self.conversation_pass,
+            "clarify_success" => self.clarify_success,
             _ => None,
         }
     }
@@ -184,6 +204,9 @@ pub const HEADLINE: &[(&str, &str, bool)] = &[
     ("abstain_recall", "abstain recall", true),
     ("false_abstain_rate", "false abstain", false),
     ("suggest_rate", "suggest rate", false),
+    ("clarify_rate", "clarify rate", false),
+    ("conversation_pass", "conversation pass", true),
+    ("clarify_success", "clarify → right", true),
 ];
 
 #[cfg(test)]

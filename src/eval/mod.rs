@@ -6,6 +6,7 @@
 //! percentiles, a comparison with the previous report, and threshold checks
 //! (`eval/thresholds.toml`): a metric below its minimum fails the run.
 
+pub mod conversation;
 pub mod golden;
 pub mod metrics;
 pub mod report;
@@ -134,6 +135,9 @@ pub struct Report {
     pub latency_ms: Latency,
     pub comparison: Vec<Delta>,
     pub thresholds: Vec<Check>,
+    /// Two-turn conversation cases (when a conversation set was given).
+    #[serde(default)]
+    pub conversations: Vec<conversation::ConvOutcome>,
 }
 
 impl Report {
@@ -150,10 +154,22 @@ pub fn run(engine: &Engine, cases: &[Case], progress: &dyn Fn(usize, usize)) -> 
         let started = Instant::now();
         let result = engine.rank(&case.question, &case.tenant);
         let latency_us = started.elapsed().as_micros() as u64;
+        // A single question may also be answered with a clarifying question.
+        let asks_back = engine
+            .converse(
+                &case.question,
+                &case.tenant,
+                &crate::converse::Context::default(),
+            )
+            .is_ok_and(|(r, _)| r.decision == DecisionKind::Clarify);
         let (decision, answered, top) = match result {
             Ok(d) => (
-                d.kind,
-                d.top.map(|s| s.candidate.id),
+                if asks_back {
+                    DecisionKind::Clarify
+                } else {
+                    d.kind
+                },
+                d.top.filter(|_| !asks_back).map(|s| s.candidate.id),
                 d.ranked
                     .iter()
                     .take(10)
@@ -200,16 +216,33 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 /// Builds the report from outcomes, comparing with `previous` (an earlier report.json).
 pub fn build_report(
     outcomes: &[Outcome],
+    conversations: &[conversation::ConvOutcome],
     knowledge_entries: usize,
     thresholds: &Thresholds,
     previous: Option<&serde_json::Value>,
 ) -> Report {
     let mut splits = BTreeMap::new();
-    splits.insert("all".to_string(), Metrics::of(outcomes.iter()));
+    let with_conversations = |mut m: Metrics, split: Option<Split>| {
+        let c = conversation::ConvMetrics::of(
+            conversations
+                .iter()
+                .filter(|o| split.is_none_or(|s| o.case.split == s)),
+        );
+        m.conversation_pass = c.conversation_pass;
+        m.clarify_success = c.clarify_success;
+        m
+    };
+    splits.insert(
+        "all".to_string(),
+        with_conversations(Metrics::of(outcomes.iter()), None),
+    );
     for split in [Split::Tune, Split::Heldout] {
         splits.insert(
             split.as_str().to_string(),
-            Metrics::of(outcomes.iter().filter(|o| o.case.split == split)),
+            with_conversations(
+                Metrics::of(outcomes.iter().filter(|o| o.case.split == split)),
+                Some(split),
+            ),
         );
     }
     let mut decisions = BTreeMap::new();
@@ -295,6 +328,7 @@ pub fn build_report(
         latency_ms,
         comparison,
         thresholds: checks,
+        conversations: conversations.to_vec(),
     }
 }
 

@@ -252,7 +252,49 @@ pub fn html(r: &Report) -> String {
             top.join("<br>")
         );
     }
-    s.push_str("</table></body></html>\n");
+    s.push_str("</table>");
+    s.push_str(&conversations_section(r));
+    s.push_str("</body></html>\n");
+    s
+}
+
+/// Two-turn conversation cases: per kind, and every failed case with both turns.
+fn conversations_section(r: &Report) -> String {
+    use super::conversation::ConvMetrics;
+    let c = &r.conversations;
+    if c.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("<h2>Conversations (two turns)</h2><p class=\"muted\"><b>clarify</b>: an ambiguous question, then the resident's situation; <b>followup</b>: a question, then a follow-up without a topic. A case passes when the answer after the second turn is the expected entry. <b>clarify → right</b>: of the clarify cases where the first turn asked back, the share that ended right.</p><table><tr><th>kind</th><th>cases</th><th>pass</th><th>asked back</th><th>clarify → right</th></tr>");
+    for kind in ["clarify", "followup"] {
+        let m = ConvMetrics::of(c.iter().filter(|o| o.case.kind == kind));
+        let _ = write!(
+            s,
+            "<tr><td>{kind}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            m.cases,
+            pct(m.conversation_pass),
+            m.clarified,
+            pct(m.clarify_success)
+        );
+    }
+    s.push_str("</table><h3>Failed conversations</h3><table><tr><th>turn 1</th><th>turn 2</th><th>expected</th><th>turn 1 gave</th><th>final</th></tr>");
+    for o in c.iter().filter(|o| !o.pass) {
+        let _ = write!(
+            s,
+            "<tr><td>{}<br><small>line {} · {} · {}</small></td><td>{}</td><td><code>{}</code></td><td>{} {}</td><td>{} <code>{}</code></td></tr>",
+            esc(&o.case.turn1),
+            o.case.line,
+            esc(&o.case.kind),
+            o.case.split.as_str(),
+            esc(&o.case.turn2),
+            esc(&o.case.expected),
+            o.turn1_decision.as_str(),
+            esc(&o.turn1_result.join(" / ")),
+            o.final_decision.as_str(),
+            esc(o.final_answer.as_deref().unwrap_or("–"))
+        );
+    }
+    s.push_str("</table>");
     s
 }
 

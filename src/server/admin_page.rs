@@ -117,18 +117,19 @@ fn trends_section(rows: &[TrendRow]) -> String {
         s.push_str("<p class=\"meta\">まだ記録がありません。</p></section>");
         return s;
     }
-    s.push_str("<table><tr><th>日付 (UTC)</th><th>自治体</th><th>質問数</th><th>回答</th><th>候補提示</th><th>回答なし</th><th>「解決した」率</th></tr>");
+    s.push_str("<table><tr><th>日付 (UTC)</th><th>自治体</th><th>質問数</th><th>回答</th><th>候補提示</th><th>回答なし</th><th>聞き返し</th><th>「解決した」率</th></tr>");
     for r in rows {
         let fb = r.helpful + r.unhelpful;
         let _ = write!(
             s,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} <span class=\"meta\">({fb}件中)</span></td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} <span class=\"meta\">({fb}件中)</span></td></tr>",
             esc(&r.day),
             esc(&r.tenant),
             r.asks,
             pct(r.answered, r.asks),
             pct(r.suggested, r.asks),
             pct(r.abstained, r.asks),
+            pct(r.clarified, r.asks),
             pct(r.helpful, fb)
         );
     }

@@ -81,6 +81,22 @@ const MAX_COMMENT_CHARS: usize = 2000;
 /// Best candidates kept with a logged question.
 const LOGGED_CANDIDATES: usize = 3;
 
+/// The entries a response offered (answer, suggestions or clarify options), best
+/// first, with their confidence (0 for options), for the curation log.
+fn candidates_of(r: &Answer) -> Vec<(String, f32)> {
+    let mut top: Vec<(String, f32)> = r.answer.iter().map(|a| (a.id.clone(), a.score)).collect();
+    top.extend(r.suggestions.iter().map(|s| (s.id.clone(), s.score)));
+    if let Some(c) = &r.clarify {
+        top.extend(
+            c.options
+                .iter()
+                .flat_map(|o| o.ids.iter().map(|id| (id.clone(), 0.0))),
+        );
+    }
+    top.truncate(LOGGED_CANDIDATES);
+    top
+}
+
 fn tenant_of(tenants: &Tenants, code: Option<&str>) -> Result<String, ApiError> {
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(NATIONAL.to_string()),
@@ -136,9 +152,22 @@ pub async fn ask(
         )));
     }
     let started = Instant::now();
-    let (answer, top) = live
-        .engine
-        .ask_with_candidates(&req.q, &tenant, LOGGED_CANDIDATES)?;
+    // With a session the question is one turn of a conversation (it may be asked
+    // back, or read in the context of the previous answer); without, it stands alone.
+    let (answer, top) = match req.session.as_deref().filter(|s| !s.is_empty()) {
+        Some(session) => {
+            let key = format!("{tenant}\u{0}{session}");
+            let (answer, next) =
+                live.engine
+                    .converse(&req.q, &tenant, &state.sessions.get(&key))?;
+            state.sessions.put(&key, next);
+            let top = candidates_of(&answer);
+            (answer, top)
+        }
+        None => live
+            .engine
+            .ask_with_candidates(&req.q, &tenant, LOGGED_CANDIDATES)?,
+    };
     state
         .metrics
         .ask(answer.decision, started.elapsed().as_secs_f64());

@@ -20,7 +20,7 @@ pub struct Metrics {
     latency_buckets: [AtomicU64; BUCKETS.len()],
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
-    decisions: [AtomicU64; 3],
+    decisions: [AtomicU64; 4],
     feedback: [AtomicU64; 2],
 }
 
@@ -38,6 +38,7 @@ impl Metrics {
             DecisionKind::Answer => 0,
             DecisionKind::Suggest => 1,
             DecisionKind::Abstain => 2,
+            DecisionKind::Clarify => 3,
         };
         self.decisions[idx].fetch_add(1, Ordering::Relaxed);
         for (i, upper) in BUCKETS.iter().enumerate() {
@@ -88,7 +89,10 @@ impl Metrics {
         );
         let _ = writeln!(s, "madoguchi_ask_duration_seconds_count {count}");
         s.push_str("# HELP madoguchi_decisions_total Decisions by kind.\n# TYPE madoguchi_decisions_total counter\n");
-        for (i, kind) in ["answer", "suggest", "abstain"].iter().enumerate() {
+        for (i, kind) in ["answer", "suggest", "abstain", "clarify"]
+            .iter()
+            .enumerate()
+        {
             let _ = writeln!(
                 s,
                 "madoguchi_decisions_total{{decision=\"{kind}\"}} {}",

@@ -51,6 +51,11 @@ use crate::store::queue::Writer;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 
+/// Idle time after which a conversation is forgotten.
+const SESSION_TTL: Duration = Duration::from_secs(30 * 60);
+/// Conversations remembered at most (the least recently used is dropped).
+const MAX_SESSIONS: usize = 10_000;
+
 /// The curation store and the queue in front of it.
 pub struct Curation {
     pub store: Arc<dyn Store>,
@@ -66,6 +71,8 @@ pub struct AppState {
     curation: Option<Curation>,
     reloader: Reloader,
     admin: Option<admin::Admin>,
+    /// Conversation contexts of clients that send a `session`.
+    sessions: crate::converse::Sessions,
 }
 
 impl AppState {
@@ -102,6 +109,7 @@ impl AppState {
             curation,
             reloader: Reloader::default(),
             admin,
+            sessions: crate::converse::Sessions::new(SESSION_TTL, MAX_SESSIONS),
         }
     }
 
@@ -195,6 +203,8 @@ impl AppState {
         crate::respond::AnswerView,
         crate::respond::SuggestionView,
         crate::respond::ErrorView,
+        crate::respond::ClarifyView,
+        crate::respond::ClarifyOption,
         crate::decide::DecisionKind
     ))
 )]

@@ -284,6 +284,7 @@ fn decision_metric(decision: &str) -> &'static str {
         "answer" => "answer",
         "suggest" => "suggest",
         "abstain" => "abstain",
+        "clarify" => "clarify",
         _ => "other",
     }
 }

@@ -2,8 +2,10 @@
 // the real server and a real browser (headless Debian Chromium): open the widget with
 // the keyboard, ask, see the answer and its source link, click a related-question
 // chip, send feedback, and check the server recorded it; then a curator logs in to the
-// dashboard and dismisses the question the widget could not answer. Screenshots are
-// written to target/browser/ (widget.png, widget-320.png, admin.png) as artefacts.
+// dashboard and dismisses the question the widget could not answer; an ambiguous
+// question is asked back, an option chosen, and a follow-up answered in context.
+// Screenshots are written to target/browser/ (widget.png, widget-320.png, clarify.png,
+// admin.png) as artefacts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -106,6 +108,34 @@ test('abstain shows the contact, and the widget fits a 320px screen', async () =
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   assert.equal(overflow, false, 'no horizontal scroll at 320px');
   await page.screenshot({ path: join(repo, 'target', 'browser', 'widget-320.png') });
+  await page.close();
+});
+
+test('an ambiguous question is asked back; an option and a follow-up are answered in context', async () => {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('launcher').click();
+  await page.getByTestId('input').fill('保険料はいくらですか');
+  await page.keyboard.press('Enter');
+  const clarify = page.getByTestId('clarify').first();
+  await clarify.waitFor({ timeout: 15_000 });
+  const option = clarify.getByRole('button', { name: '後期高齢者医療制度' });
+  // Keyboard usable: focus the option and press Enter.
+  await option.focus();
+  await page.keyboard.press('Enter');
+  const answer = page.getByTestId('answer').first();
+  await answer.waitFor({ timeout: 15_000 });
+  assert.match(await answer.innerText(), /後期高齢者医療の保険料/);
+  await page.getByTestId('input').fill('傷病手当金の申請方法');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('answer').nth(1).waitFor({ timeout: 15_000 });
+  await page.getByTestId('input').fill('いつまで？');
+  await page.keyboard.press('Enter');
+  const followUp = page.getByTestId('answer').nth(2);
+  await followUp.waitFor({ timeout: 15_000 });
+  assert.match(await followUp.innerText(), /1年6か月/, 'いつまで？ is read as: until when is 傷病手当金 paid');
+  mkdirSync(join(repo, 'target', 'browser'), { recursive: true });
+  await page.screenshot({ path: join(repo, 'target', 'browser', 'clarify.png') });
   await page.close();
 });
 

@@ -1,0 +1,528 @@
+//! Conversation: ask back when the answer depends on who is asking, and answer
+//! follow-ups in the context of the previous answer — like a counter clerk.
+//!
+//! - **Clarify.** When no candidate is confident — or the best is tied in confidence
+//!   with an entry of another category — and the strong ones belong to different
+//!   categories (schemes such as 国民健康保険料 / 後期高齢者医療制度 / 任意継続),
+//!   the options are those categories, taken from the entries themselves
+//!   ([`clarify_options`]). Never when one candidate is clearly right (that is an
+//!   answer), never more than [`MAX_ROUNDS`] times in a row.
+//! - **Reply.** The next message is read as a reply when it names an option (its
+//!   number or label) or, combined with the first question, ranks one option's entry
+//!   first; the answer is then the best entry of that option for both texts together.
+//!   A new question that is confidently answered on its own is taken as new.
+//! - **Follow-up.** 「それはいつまで？」 after an answer: a short or unanswerable message
+//!   is asked again with the previous entry's category in front, and that answer is
+//!   used when it is confident.
+//!
+//! The engine stays stateless: [`Context`] goes in and comes out; the server keeps it
+//! per session ([`Sessions`]: in memory, TTL, bounded), the CLI per `chat`. A context
+//! holds only entry ids, category labels and the redacted first question.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::analysis::normalize::normalize;
+use crate::decide::{Decision, DecisionKind, Scored};
+use crate::engine::{AskError, Engine};
+use crate::respond::{ClarifyOption, ClarifyView, Response, CLARIFY_MESSAGE};
+
+/// Clarifications asked in a row at most.
+pub const MAX_ROUNDS: u8 = 2;
+/// Candidates within this merit of the best are "strong".
+const WINDOW: f32 = 0.12;
+/// Strong candidates considered at most.
+const MAX_STRONG: usize = 8;
+/// Options offered at most.
+const MAX_OPTIONS: usize = 4;
+/// Messages this short (normalized characters) may be follow-ups even when answerable.
+const SHORT: usize = 12;
+/// Confidence a follow-up's topic entry needs when the follow-up alone finds nothing.
+const FOLLOW_UP_MIN_CONFIDENCE: f32 = 0.15;
+/// An answer whose confidence another category's entry matches within this margin is
+/// not "clearly right": both fit the words, only the situation tells them apart.
+const TIE: f32 = 0.03;
+
+/// What a conversation remembers between turns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    /// The clarification waiting for a reply.
+    pub pending: Option<Pending>,
+    /// The entry of the last answer (or best suggestion): the topic of follow-ups.
+    pub last_entry: Option<String>,
+    /// The last question (redacted), which a reply may refine.
+    pub last_question: Option<String>,
+    /// Clarifications asked in a row.
+    pub rounds: u8,
+}
+
+/// A clarification waiting for a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    /// The question that was ambiguous (redacted).
+    pub question: String,
+    pub options: Vec<ClarifyOption>,
+}
+
+/// Options from the categories of the strong candidates (confidence at least
+/// `min_confidence`, merit near the best), best first; `None` when they do not split
+/// into at least two categories.
+pub fn clarify_options(
+    ranked: &[Scored],
+    min_confidence: f32,
+    category_of: impl Fn(&str) -> Option<String>,
+) -> Option<Vec<ClarifyOption>> {
+    let best = ranked.first()?.merit;
+    let mut options: Vec<ClarifyOption> = Vec::new();
+    let strong = ranked
+        .iter()
+        .filter(|s| s.confidence >= min_confidence && s.merit >= best - WINDOW)
+        .take(MAX_STRONG);
+    for s in strong {
+        let Some(label) = category_of(&s.candidate.id) else {
+            continue;
+        };
+        match options.iter_mut().find(|o| o.label == label) {
+            Some(o) => o.ids.push(s.candidate.id.clone()),
+            None => options.push(ClarifyOption {
+                label,
+                ids: vec![s.candidate.id.clone()],
+            }),
+        }
+    }
+    options.truncate(MAX_OPTIONS);
+    (options.len() >= 2).then_some(options)
+}
+
+/// The option a reply names by number (「1」「２番」) or label; `None` otherwise.
+pub fn named_option(reply: &str, options: &[ClarifyOption]) -> Option<usize> {
+    let r = normalize(reply);
+    let digits: String = r.chars().filter(char::is_ascii_digit).collect();
+    if !digits.is_empty() && r.chars().count() <= 3 {
+        let n: usize = digits.parse().ok()?;
+        return (1..=options.len()).contains(&n).then(|| n - 1);
+    }
+    options.iter().position(|o| {
+        let label = normalize(&o.label);
+        r == label || (r.chars().count() >= 2 && label.contains(&r)) || r.contains(&label)
+    })
+}
+
+/// The situation a category stands for: a municipality's own version of a scheme
+/// (「児童手当（窓口市）」) is the same situation as the national one.
+fn situation(category: &str) -> String {
+    match category.find(['（', '(']) {
+        Some(i) if i > 0 => category[..i].trim().to_string(),
+        _ => category.trim().to_string(),
+    }
+}
+
+/// True when `question` names the category (or its head: 「マイナンバーカード」 of
+/// 「マイナンバーカードの申請」).
+fn names(question: &str, category: &str) -> bool {
+    let q = normalize(question);
+    let label = normalize(&situation(category));
+    let head = label.split(['の', '・', 'と']).next().unwrap_or("");
+    q.contains(&label) || (head.chars().count() >= 2 && q.contains(head))
+}
+
+impl Engine {
+    /// Answers `question` as the next turn of a conversation; returns the response
+    /// and the context for the turn after.
+    pub fn converse(
+        &self,
+        question: &str,
+        tenant: &str,
+        ctx: &Context,
+    ) -> Result<(Response, Context), AskError> {
+        let (_, plain) = self.run(question, tenant)?;
+        if let Some(p) = &ctx.pending {
+            if let Some(decision) = self.reply(question, tenant, p, &plain)? {
+                return Ok(self.finish(question, tenant, decision, ctx.rounds));
+            }
+        }
+        let mut decision = plain;
+        let mut in_context = false;
+        if let Some(last) = ctx
+            .last_entry
+            .as_deref()
+            .and_then(|id| self.knowledge().get(tenant, id))
+        {
+            let previous = ctx.last_question.as_deref().unwrap_or(&last.question);
+            if let Some(d) = self.follow_up(question, tenant, last, previous, &decision)? {
+                decision = d;
+                in_context = true;
+            }
+        }
+        let floor = match (&decision.kind, &decision.top) {
+            _ if in_context || ctx.rounds >= MAX_ROUNDS => None,
+            (DecisionKind::Suggest, _) => Some(self.config().decide.suggest_min_confidence),
+            // Only short questions: a long one that ties is a wording problem, not a
+            // missing situation.
+            (DecisionKind::Answer, Some(top))
+                if normalize(question).chars().count() <= SHORT
+                    && !self
+                        .category_of(tenant, &top.candidate.id)
+                        .is_some_and(|c| names(question, c)) =>
+            {
+                Some(top.confidence - TIE)
+            }
+            _ => None,
+        };
+        let options = floor.and_then(|floor| {
+            clarify_options(&decision.ranked, floor, |id| {
+                self.category_of(tenant, id).map(situation)
+            })
+        });
+        // A question that names one of the situations is not ambiguous; one that
+        // names several is asked about those only.
+        let options = options.and_then(|all| {
+            let named: Vec<ClarifyOption> = all
+                .iter()
+                .filter(|o| names(question, &o.label))
+                .cloned()
+                .collect();
+            match named.len() {
+                0 => Some(all),
+                1 => None,
+                _ => Some(named),
+            }
+        });
+        let Some(options) = options else {
+            return Ok(self.finish(question, tenant, decision, 0));
+        };
+        let mut response = self.respond(question, tenant, &decision);
+        response.decision = DecisionKind::Clarify;
+        response.message = Some(CLARIFY_MESSAGE.to_string());
+        response.answer = None;
+        response.suggestions.clear();
+        response.clarify = Some(ClarifyView {
+            question: CLARIFY_MESSAGE.to_string(),
+            options: options.clone(),
+        });
+        let next = Context {
+            pending: Some(Pending {
+                question: crate::redact::redact(question),
+                options,
+            }),
+            last_entry: None,
+            last_question: None,
+            rounds: ctx.rounds + 1,
+        };
+        Ok((response, next))
+    }
+
+    /// The response to `decision` and the context after it.
+    fn finish(
+        &self,
+        question: &str,
+        tenant: &str,
+        decision: Decision,
+        rounds: u8,
+    ) -> (Response, Context) {
+        // The topic for a follow-up: the answer, or the best suggestion.
+        let topic = match decision.kind {
+            DecisionKind::Answer => decision.top.as_ref(),
+            DecisionKind::Suggest => decision.suggestions.first(),
+            _ => None,
+        };
+        let next = Context {
+            pending: None,
+            last_entry: topic.map(|s| s.candidate.id.clone()),
+            last_question: Some(crate::redact::redact(question)),
+            rounds: if decision.kind == DecisionKind::Answer {
+                0
+            } else {
+                rounds
+            },
+        };
+        (self.respond(question, tenant, &decision), next)
+    }
+
+    /// An answer from the first of `ranked` that `keep` accepts and that is plausible.
+    fn answer_among(&self, ranked: &[Scored], keep: impl Fn(&Scored) -> bool) -> Option<Decision> {
+        let floor = self.config().decide.suggest_min_confidence;
+        let mut kept = ranked
+            .iter()
+            .filter(|s| keep(s) && s.confidence >= floor)
+            .cloned();
+        let top = kept.next()?;
+        Some(Decision {
+            kind: DecisionKind::Answer,
+            top: Some(top),
+            suggestions: kept.take(self.config().decide.max_suggestions).collect(),
+            ranked: ranked.to_vec(),
+        })
+    }
+
+    fn category_of(&self, tenant: &str, id: &str) -> Option<&str> {
+        self.knowledge()
+            .get(tenant, id)
+            .map(|e| e.category.as_str())
+    }
+
+    /// Reads `reply` as the answer to a pending clarification: the decision for the
+    /// first question and the reply together, or `None` for a new question.
+    fn reply(
+        &self,
+        reply: &str,
+        tenant: &str,
+        p: &Pending,
+        plain: &Decision,
+    ) -> Result<Option<Decision>, AskError> {
+        let (_, combined) = self.run(&format!("{} {reply}", p.question), tenant)?;
+        let label_of = |s: &Scored| self.category_of(tenant, &s.candidate.id).map(situation);
+        let in_options =
+            |s: &Scored| label_of(s).is_some_and(|l| p.options.iter().any(|o| o.label == l));
+        // The reply tells the situation (which category); the first question tells
+        // what is asked about it, so the entry is chosen by the first question within
+        // the category (by both texts when the first alone finds none there).
+        let (_, first) = self.run(&p.question, tenant)?;
+        let within = |label: &str| {
+            let keep = |s: &Scored| label_of(s).as_deref() == Some(label);
+            let mut mine = first.ranked.iter().filter(|s| keep(s)).cloned();
+            match mine.next() {
+                Some(top) => Some(Decision {
+                    kind: DecisionKind::Answer,
+                    top: Some(top),
+                    suggestions: mine.take(self.config().decide.max_suggestions).collect(),
+                    ranked: first.ranked.clone(),
+                }),
+                None => self.answer_among(&combined.ranked, keep),
+            }
+        };
+        if let Some(i) = named_option(reply, &p.options) {
+            return Ok(within(&p.options[i].label));
+        }
+        let new_question = plain.kind == DecisionKind::Answer
+            && plain.top.as_ref().is_some_and(|t| !in_options(t))
+            && combined.ranked.first().map(|s| &s.candidate.id)
+                == plain.top.as_ref().map(|t| &t.candidate.id);
+        if new_question {
+            return Ok(None);
+        }
+        // The situation the resident described picks the category, among the options
+        // or beyond them.
+        if let Some(label) = combined.ranked.first().and_then(label_of) {
+            if in_options(&combined.ranked[0]) || combined.kind == DecisionKind::Answer {
+                let label = label.to_string();
+                return Ok(within(&label).or(Some(combined)));
+            }
+        }
+        Ok(Some(combined))
+    }
+
+    /// Reads `question` in the context of the last answer `last` when it looks like a
+    /// follow-up: asked again with `last`'s category in front, keeping to entries of
+    /// that category or related to `last`. `None` keeps the plain decision.
+    fn follow_up(
+        &self,
+        question: &str,
+        tenant: &str,
+        last: &crate::knowledge::Entry,
+        previous: &str,
+        plain: &Decision,
+    ) -> Result<Option<Decision>, AskError> {
+        // A question naming a scheme of its own, and answered, is a new question.
+        if plain.kind == DecisionKind::Answer && self.names_a_topic(question) {
+            return Ok(None);
+        }
+        // A reply that describes another situation refines the previous question:
+        // both together point to another category's entry, at least as surely as the
+        // reply alone points anywhere.
+        let (_, combined) = self.run(&format!("{previous} {question}"), tenant)?;
+        if let (DecisionKind::Answer, Some(top)) = (&combined.kind, &combined.top) {
+            let category = self.category_of(tenant, &top.candidate.id);
+            let surer = plain.kind != DecisionKind::Answer
+                || plain
+                    .top
+                    .as_ref()
+                    .is_some_and(|p| top.confidence >= p.confidence);
+            if surer && top.candidate.id != last.id && category != Some(last.category.as_str()) {
+                return Ok(Some(combined));
+            }
+        }
+        let short = normalize(question).chars().count() <= SHORT;
+        let plain_on_topic = plain.top.as_ref().is_some_and(|t| {
+            self.category_of(tenant, &t.candidate.id) == Some(last.category.as_str())
+        });
+        if plain.kind == DecisionKind::Answer && (!short || plain_on_topic) {
+            return Ok(None);
+        }
+        let (_, anchored) = self.run(&format!("{} {question}", last.category), tenant)?;
+        let on_topic = |s: &Scored| {
+            self.category_of(tenant, &s.candidate.id) == Some(last.category.as_str())
+                || last.related.contains(&s.candidate.id)
+        };
+        // A follow-up without a topic of its own takes the topic's best entry, even at
+        // lower confidence than an answer elsewhere.
+        let floor = FOLLOW_UP_MIN_CONFIDENCE;
+        let mut kept = anchored
+            .ranked
+            .iter()
+            .filter(|s| on_topic(s) && s.confidence >= floor)
+            .cloned();
+        let Some(top) = kept.next() else {
+            return Ok(None);
+        };
+        Ok(Some(Decision {
+            kind: DecisionKind::Answer,
+            top: Some(top),
+            suggestions: kept.take(self.config().decide.max_suggestions).collect(),
+            ranked: anchored.ranked.clone(),
+        }))
+    }
+
+    /// True when `question` names a category (a scheme such as 児童手当), so it
+    /// carries its own topic and is not a follow-up.
+    fn names_a_topic(&self, question: &str) -> bool {
+        self.knowledge()
+            .entries()
+            .iter()
+            .any(|e| names(question, &e.category))
+    }
+}
+
+/// Conversation contexts by session id: in memory, expiring after `ttl` idle, at most
+/// `capacity` (the least recently used is dropped).
+pub struct Sessions {
+    inner: Mutex<HashMap<String, (Instant, Context)>>,
+    ttl: Duration,
+    capacity: usize,
+}
+
+impl Sessions {
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        Sessions {
+            inner: Mutex::new(HashMap::new()),
+            ttl,
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// The context of `session` (fresh when unknown or expired).
+    pub fn get(&self, session: &str) -> Context {
+        let Ok(map) = self.inner.lock() else {
+            return Context::default();
+        };
+        map.get(session)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    }
+
+    /// Stores the context of `session`.
+    pub fn put(&self, session: &str, ctx: Context) {
+        let Ok(mut map) = self.inner.lock() else {
+            return;
+        };
+        if map.len() >= self.capacity && !map.contains_key(session) {
+            let ttl = self.ttl;
+            map.retain(|_, (at, _)| at.elapsed() < ttl);
+            if map.len() >= self.capacity {
+                if let Some(oldest) = map
+                    .iter()
+                    .min_by_key(|(_, (at, _))| *at)
+                    .map(|(k, _)| k.clone())
+                {
+                    map.remove(&oldest);
+                }
+            }
+        }
+        map.insert(session.to_string(), (Instant::now(), ctx));
+    }
+
+    /// Sessions held.
+    pub fn len(&self) -> usize {
+        self.inner.lock().map_or(0, |m| m.len())
+    }
+
+    /// True when no session is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::retrieve::Candidate;
+
+    fn scored(id: &str, confidence: f32, merit: f32) -> Scored {
+        Scored {
+            candidate: Candidate {
+                id: id.into(),
+                tenant: "national".into(),
+                bm25: 1.0,
+                word_coverage: confidence,
+                kana_coverage: 0.0,
+            },
+            confidence,
+            rank: merit,
+            merit,
+        }
+    }
+
+    fn category(id: &str) -> Option<String> {
+        Some(id.split('-').next().unwrap().to_string())
+    }
+
+    #[test]
+    fn strong_candidates_in_two_categories_give_options() {
+        let ranked = [
+            scored("kokuho-a", 0.5, 0.50),
+            scored("kouki-a", 0.48, 0.47),
+            scored("kokuho-b", 0.45, 0.44),
+            scored("ninkei-a", 0.40, 0.30),
+        ];
+        let o = clarify_options(&ranked, 0.35, category).unwrap();
+        assert_eq!(o.len(), 2, "ninkei is outside the window: {o:?}");
+        assert_eq!((o[0].label.as_str(), o[0].ids.len()), ("kokuho", 2));
+        assert_eq!(o[1].label, "kouki");
+    }
+
+    #[test]
+    fn one_category_or_weak_candidates_give_none() {
+        let same = [scored("kokuho-a", 0.5, 0.5), scored("kokuho-b", 0.49, 0.49)];
+        assert!(clarify_options(&same, 0.35, category).is_none());
+        let weak = [scored("kokuho-a", 0.5, 0.5), scored("kouki-a", 0.2, 0.49)];
+        assert!(clarify_options(&weak, 0.35, category).is_none());
+    }
+
+    #[test]
+    fn replies_name_options_by_number_or_label() {
+        let options = vec![
+            ClarifyOption {
+                label: "児童手当".into(),
+                ids: vec![],
+            },
+            ClarifyOption {
+                label: "児童扶養手当".into(),
+                ids: vec![],
+            },
+        ];
+        assert_eq!(named_option("２", &options), Some(1));
+        assert_eq!(named_option("児童扶養手当", &options), Some(1));
+        assert_eq!(named_option("児童手当です", &options), Some(0));
+        assert_eq!(named_option("3", &options), None);
+        assert_eq!(named_option("ひとり親です", &options), None);
+    }
+
+    #[test]
+    fn sessions_expire_and_stay_bounded() {
+        let s = Sessions::new(Duration::from_secs(60), 2);
+        let ctx = Context {
+            rounds: 1,
+            ..Context::default()
+        };
+        s.put("a", ctx.clone());
+        s.put("b", ctx.clone());
+        s.put("c", ctx.clone());
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.get("c"), ctx);
+        let gone = Sessions::new(Duration::from_millis(0), 2);
+        gone.put("a", ctx);
+        assert_eq!(gone.get("a"), Context::default());
+    }
+}
