@@ -118,13 +118,49 @@ fn situation(category: &str) -> String {
     }
 }
 
-/// True when `question` names the category (or its head: 「マイナンバーカード」 of
-/// 「マイナンバーカードの申請」).
-fn names(question: &str, category: &str) -> bool {
-    let q = normalize(question);
-    let label = normalize(&situation(category));
+/// True when the prepared question `q` names the prepared category label `label`:
+/// the whole label, its head (「マイナンバーカード」 of 「マイナンバーカードの申請」), or most
+/// of its beginning (「国民健康保険」 of 「国民健康保険料」).
+fn names(q: &str, label: &str) -> bool {
     let head = label.split(['の', '・', 'と']).next().unwrap_or("");
-    q.contains(&label) || (head.chars().count() >= 2 && q.contains(head))
+    if q.contains(label) || (head.chars().count() >= 2 && q.contains(head)) {
+        return true;
+    }
+    let chars: Vec<char> = label.chars().collect();
+    (4..chars.len())
+        .rev()
+        .any(|n| n * 10 >= chars.len() * 6 && q.contains(&chars[..n].iter().collect::<String>()))
+}
+
+/// True when `text` asks something (question mark or an interrogative), as opposed
+/// to a statement about the resident's situation.
+pub fn is_question(text: &str) -> bool {
+    if text.trim_end().ends_with(['?', '？']) {
+        return true;
+    }
+    let t = normalize(text);
+    t.ends_with('か')
+        || t.ends_with('の')
+        || [
+            "いつ",
+            "いくら",
+            "どこ",
+            "何",
+            "なに",
+            "なん",
+            "どう",
+            "どれ",
+            "どの",
+            "だれ",
+            "誰",
+            "ですか",
+            "ますか",
+            "できる",
+            "教えて",
+            "知りたい",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
 }
 
 impl Engine {
@@ -154,6 +190,15 @@ impl Engine {
                 decision = d;
                 in_context = true;
             }
+        } else if let (Some(previous), false) =
+            (&ctx.last_question, decision.kind == DecisionKind::Answer)
+        {
+            // After a question we could not place, a second message may complete it.
+            let (_, combined) = self.run(&format!("{previous} {question}"), tenant)?;
+            if combined.kind == DecisionKind::Answer {
+                decision = combined;
+                in_context = true;
+            }
         }
         let floor = match (&decision.kind, &decision.top) {
             _ if in_context || ctx.rounds >= MAX_ROUNDS => None,
@@ -164,7 +209,7 @@ impl Engine {
                 if normalize(question).chars().count() <= SHORT
                     && !self
                         .category_of(tenant, &top.candidate.id)
-                        .is_some_and(|c| names(question, c)) =>
+                        .is_some_and(|c| self.names(question, c)) =>
             {
                 Some(top.confidence - TIE)
             }
@@ -180,7 +225,7 @@ impl Engine {
         let options = options.and_then(|all| {
             let named: Vec<ClarifyOption> = all
                 .iter()
-                .filter(|o| names(question, &o.label))
+                .filter(|o| self.names(question, &o.label))
                 .cloned()
                 .collect();
             match named.len() {
@@ -192,6 +237,23 @@ impl Engine {
         let Some(options) = options else {
             return Ok(self.finish(question, tenant, decision, 0));
         };
+        // The conversation's topic settles an ambiguity between it and others.
+        let topic = ctx
+            .last_entry
+            .as_deref()
+            .and_then(|id| self.category_of(tenant, id))
+            .map(situation);
+        if let Some(topic) = topic.filter(|t| options.iter().any(|o| &o.label == t)) {
+            let on_topic = |s: &Scored| {
+                self.category_of(tenant, &s.candidate.id)
+                    .map(situation)
+                    .as_deref()
+                    == Some(topic.as_str())
+            };
+            if let Some(d) = self.answer_among(&decision.ranked, on_topic) {
+                return Ok(self.finish(question, tenant, d, 0));
+            }
+        }
         let mut response = self.respond(question, tenant, &decision);
         response.decision = DecisionKind::Clarify;
         response.message = Some(CLARIFY_MESSAGE.to_string());
@@ -328,6 +390,13 @@ impl Engine {
         if plain.kind == DecisionKind::Answer && self.names_a_topic(question) {
             return Ok(None);
         }
+        // A statement (「会社員です」「国保のほう」) describes the resident's situation:
+        // it picks the category, the previous question what is asked about it.
+        if !is_question(question) {
+            if let Some(d) = self.situation_switch(question, tenant, last, previous, plain)? {
+                return Ok(Some(d));
+            }
+        }
         // A reply that describes another situation refines the previous question:
         // both together point to another category's entry, at least as surely as the
         // reply alone points anywhere.
@@ -374,13 +443,91 @@ impl Engine {
         }))
     }
 
+    /// The previous question answered within the category the statement `plain`
+    /// points to, when that is another category than `last`'s.
+    fn situation_switch(
+        &self,
+        question: &str,
+        tenant: &str,
+        last: &crate::knowledge::Entry,
+        previous: &str,
+        plain: &Decision,
+    ) -> Result<Option<Decision>, AskError> {
+        let floor = self.config().decide.suggest_min_confidence;
+        // Situations the statement names outright (「国民健康保険に入っています」), else
+        // the category its best entry belongs to.
+        let mut wanted = self.named_situations(question);
+        if wanted.is_empty() {
+            let best = plain
+                .ranked
+                .first()
+                .filter(|s| s.confidence >= floor)
+                .and_then(|s| self.category_of(tenant, &s.candidate.id))
+                .map(situation);
+            wanted.extend(best);
+        }
+        let (_, first) = self.run(previous, tenant)?;
+        if wanted.contains(&situation(&last.category)) {
+            // A confirmation (「国保です」 after a 国保 answer): the answer stands.
+            let again = first
+                .ranked
+                .iter()
+                .find(|s| s.candidate.id == last.id)
+                .cloned();
+            return Ok(again.map(|top| Decision {
+                kind: DecisionKind::Answer,
+                top: Some(top),
+                suggestions: Vec::new(),
+                ranked: first.ranked.clone(),
+            }));
+        }
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        let mut mine = first
+            .ranked
+            .iter()
+            .filter(|s| {
+                self.category_of(tenant, &s.candidate.id)
+                    .map(situation)
+                    .is_some_and(|c| wanted.contains(&c))
+            })
+            .cloned();
+        let Some(top) = mine.next() else {
+            return Ok(None);
+        };
+        Ok(Some(Decision {
+            kind: DecisionKind::Answer,
+            top: Some(top),
+            suggestions: mine.take(self.config().decide.max_suggestions).collect(),
+            ranked: first.ranked.clone(),
+        }))
+    }
+
     /// True when `question` names a category (a scheme such as 児童手当), so it
     /// carries its own topic and is not a follow-up.
     fn names_a_topic(&self, question: &str) -> bool {
-        self.knowledge()
-            .entries()
-            .iter()
-            .any(|e| names(question, &e.category))
+        !self.named_situations(question).is_empty()
+    }
+
+    /// True when `question` names `category` (after normalization and synonyms).
+    fn names(&self, question: &str, category: &str) -> bool {
+        let a = self.analyzer();
+        names(&a.prepare(question), &a.prepare(&situation(category)))
+    }
+
+    /// The situations (categories) `question` names, e.g. 国民健康保険料 for 「国保です」.
+    fn named_situations(&self, question: &str) -> Vec<String> {
+        let a = self.analyzer();
+        let q = a.prepare(question);
+        let mut out: Vec<String> = Vec::new();
+        for e in self.knowledge().entries() {
+            let s = situation(&e.category);
+            if !out.contains(&s) && names(&q, &a.prepare(&s)) {
+                out.push(s);
+            }
+        }
+        out
     }
 }
 
@@ -507,6 +654,21 @@ mod tests {
         assert_eq!(named_option("児童手当です", &options), Some(0));
         assert_eq!(named_option("3", &options), None);
         assert_eq!(named_option("ひとり親です", &options), None);
+    }
+
+    #[test]
+    fn questions_statements_and_situations() {
+        assert!(
+            is_question("いつまで？") && is_question("金額は？") && is_question("費用はかかるの")
+        );
+        assert!(!is_question("国保です") && !is_question("会社員で産休をとります"));
+        assert_eq!(situation("児童手当（窓口市）"), "児童手当");
+        assert!(names("国民健康保険に入っています", "国民健康保険料"));
+        assert!(names(
+            "マイナンバーカードを作りたい",
+            "マイナンバーカードの申請"
+        ));
+        assert!(!names("保険料はいくら", "国民健康保険料"));
     }
 
     #[test]
