@@ -25,29 +25,57 @@ pub fn run(mut config: Config, addr: Option<String>, quiet: bool) -> Result<Exit
     let has_demo = tenants.get(DEMO_TENANT).is_some();
     let has_admin = config.curation.admin_token.is_some();
     let db = config.paths.curation_db();
-    let logging = config.curation.enabled;
-    let state = Arc::new(AppState::new(engine, tenants, config)?);
+
+    // Answering matters more than logging: when the curation database cannot be
+    // opened (read-only or full disk, a newer schema), serve without it, loudly.
+    let state = match AppState::new(Arc::clone(&engine), tenants.clone(), config.clone()) {
+        Ok(state) => state,
+        Err(e) => {
+            tracing::error!(
+                error = %e,
+                "curation logging is OFF: questions are answered but not logged (/readyz shows curation: false)"
+            );
+            AppState::with_store(engine, tenants, config, None)
+        }
+    };
+    let logging = state.curation().is_some();
+    let state = Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime
         .block_on(server::serve(state, addr, |bound| {
-            println!("madoguchi is serving on http://{bound}");
+            let mut banner = format!("madoguchi is serving on http://{bound}\n");
             if has_demo {
-                println!("demo page (窓口市, fictional): http://{bound}/");
+                banner += &format!("demo page (窓口市, fictional): http://{bound}/\n");
             }
-            println!("API: POST http://{bound}/v1/ask · docs: http://{bound}/openapi.json · Ctrl-C or SIGTERM stops");
+            banner += &format!("API: POST http://{bound}/v1/ask · docs: http://{bound}/openapi.json · Ctrl-C or SIGTERM stops\n");
             if logging {
-                println!("unanswered questions are logged (redacted) to {}", db.display());
+                banner += &format!("unanswered questions are logged (redacted) to {}\n", db.display());
             }
             if has_admin {
-                println!("curator dashboard: http://{bound}/admin/");
+                banner += &format!("curator dashboard: http://{bound}/admin/\n");
             } else {
-                println!("curator dashboard: off (set MADOGUCHI_ADMIN_TOKEN to 16+ characters to turn on /admin/)");
+                banner += "curator dashboard: off (set MADOGUCHI_ADMIN_TOKEN to 16+ characters to turn on /admin/)\n";
             }
+            say(&banner);
         }))
         .with_context(|| format!("serving on {addr}"))?;
-    println!("stopped");
+    say("stopped\n");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints to standard output, ignoring a closed output (`madoguchi serve | head -1`,
+/// a supervisor that stopped reading): the server must keep serving.
+fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        tracing::debug!("standard output is closed; banner not shown");
+    }
 }

@@ -21,6 +21,7 @@ pub enum ApiError {
     InvalidJson(String),
     UnsupportedMediaType,
     PayloadTooLarge,
+    HeadersTooLarge,
     UnknownTenant(String),
     UnknownFaq(String),
     UnknownRequest,
@@ -51,6 +52,10 @@ impl ApiError {
             InvalidJson(_) => ("invalid_json", StatusCode::BAD_REQUEST),
             UnsupportedMediaType => ("unsupported_media_type", StatusCode::UNSUPPORTED_MEDIA_TYPE),
             PayloadTooLarge => ("payload_too_large", StatusCode::PAYLOAD_TOO_LARGE),
+            HeadersTooLarge => (
+                "headers_too_large",
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ),
             UnknownTenant(_) => ("unknown_tenant", StatusCode::NOT_FOUND),
             UnknownFaq(_) => ("unknown_faq", StatusCode::NOT_FOUND),
             UnknownRequest => ("unknown_request", StatusCode::NOT_FOUND),
@@ -80,6 +85,7 @@ impl ApiError {
             }
             UnsupportedMediaType => "Content-Type: application/json で送信してください。".into(),
             PayloadTooLarge => "リクエストが大きすぎます。".into(),
+            HeadersTooLarge => "リクエストのヘッダーが大きすぎます。".into(),
             UnknownTenant(code) => format!("自治体コード `{code}` は登録されていません。"),
             UnknownFaq(id) => format!("FAQ `{id}` は見つかりません。"),
             UnknownRequest => {
@@ -227,6 +233,7 @@ mod tests {
             ApiError::InvalidJson(String::new()),
             ApiError::UnsupportedMediaType,
             ApiError::PayloadTooLarge,
+            ApiError::HeadersTooLarge,
             ApiError::UnknownTenant(String::new()),
             ApiError::UnknownFaq(String::new()),
             ApiError::UnknownRequest,

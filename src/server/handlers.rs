@@ -65,6 +65,8 @@ pub struct Readiness {
     pub ready: bool,
     pub entries: usize,
     pub tenants: usize,
+    /// Questions are being logged for curation.
+    pub curation: bool,
     pub dense: DenseState,
 }
 
@@ -286,6 +288,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Json<Readiness> {
         ready: true,
         entries: live.engine.knowledge().len(),
         tenants: live.tenants.len(),
+        curation: state.curation().is_some(),
         dense: DenseState {
             enabled: false,
             reason: "dense retrieval is not configured; answering with keyword retrieval".into(),

@@ -231,6 +231,22 @@ async fn count_requests(State(state): State<Arc<AppState>>, req: Request, next: 
     response
 }
 
+/// Largest total size of request headers (names and values) accepted.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Refuses requests whose headers are larger than [`MAX_HEADER_BYTES`] (431).
+async fn limit_headers(req: Request, next: Next) -> Response {
+    let size: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if size > MAX_HEADER_BYTES {
+        return ApiError::HeadersTooLarge.into_response();
+    }
+    next.run(req).await
+}
+
 /// Turns error responses produced without our JSON body (unknown route, wrong method,
 /// body limit, timeout) into the JSON error shape, so clients see one format.
 async fn json_errors(req: Request, next: Next) -> Response {
@@ -292,6 +308,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(handlers::demo_page))
         .merge(admin::routes())
         .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn(limit_headers))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_requests,
