@@ -11,18 +11,20 @@
 //!   number or label) or, combined with the first question, ranks one option's entry
 //!   first; the answer is then the best entry of that option for both texts together.
 //!   A new question that is confidently answered on its own is taken as new.
-//! - **Follow-up.** 「それはいつまで？」 after an answer: a short or unanswerable message
-//!   is asked again with the previous entry's category in front, and that answer is
-//!   used when it is confident.
+//! - **Follow-up.** After an answer, a short or unanswerable *question*
+//!   (「それはいつまで？」) is asked again with the previous entry's category in front and
+//!   answered within that topic (its category or related entries); a *statement* about
+//!   the resident (「会社員で産休をとります」「国保です」) picks another situation for the
+//!   previous question, or confirms the current one. A question naming a scheme of its
+//!   own is a new question.
 //!
 //! The engine stays stateless: [`Context`] goes in and comes out; the server keeps it
 //! per session ([`Sessions`]: in memory, TTL, bounded), the CLI per `chat`. A context
-//! holds only entry ids, category labels and the redacted first question.
+//! holds only entry ids, category labels and redacted question text.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+mod sessions;
 
+pub use self::sessions::Sessions;
 use crate::analysis::normalize::normalize;
 use crate::decide::{Decision, DecisionKind, Scored};
 use crate::engine::{AskError, Engine};
@@ -250,7 +252,8 @@ impl Engine {
                     .as_deref()
                     == Some(topic.as_str())
             };
-            if let Some(d) = self.answer_among(&decision.ranked, on_topic) {
+            let floor = self.config().decide.suggest_min_confidence;
+            if let Some(d) = self.answer_among(&decision.ranked, floor, on_topic) {
                 return Ok(self.finish(question, tenant, d, 0));
             }
         }
@@ -302,12 +305,17 @@ impl Engine {
         (self.respond(question, tenant, &decision), next)
     }
 
-    /// An answer from the first of `ranked` that `keep` accepts and that is plausible.
-    fn answer_among(&self, ranked: &[Scored], keep: impl Fn(&Scored) -> bool) -> Option<Decision> {
-        let floor = self.config().decide.suggest_min_confidence;
+    /// An answer from the first of `ranked` that `keep` accepts with at least
+    /// `min_confidence`; the next accepted ones become its suggestions.
+    fn answer_among(
+        &self,
+        ranked: &[Scored],
+        min_confidence: f32,
+        keep: impl Fn(&Scored) -> bool,
+    ) -> Option<Decision> {
         let mut kept = ranked
             .iter()
-            .filter(|s| keep(s) && s.confidence >= floor)
+            .filter(|s| keep(s) && s.confidence >= min_confidence)
             .cloned();
         let top = kept.next()?;
         Some(Decision {
@@ -341,18 +349,11 @@ impl Engine {
         // what is asked about it, so the entry is chosen by the first question within
         // the category (by both texts when the first alone finds none there).
         let (_, first) = self.run(&p.question, tenant)?;
+        let floor = self.config().decide.suggest_min_confidence;
         let within = |label: &str| {
             let keep = |s: &Scored| label_of(s).as_deref() == Some(label);
-            let mut mine = first.ranked.iter().filter(|s| keep(s)).cloned();
-            match mine.next() {
-                Some(top) => Some(Decision {
-                    kind: DecisionKind::Answer,
-                    top: Some(top),
-                    suggestions: mine.take(self.config().decide.max_suggestions).collect(),
-                    ranked: first.ranked.clone(),
-                }),
-                None => self.answer_among(&combined.ranked, keep),
-            }
+            self.answer_among(&first.ranked, f32::MIN, keep)
+                .or_else(|| self.answer_among(&combined.ranked, floor, keep))
         };
         if let Some(i) = named_option(reply, &p.options) {
             return Ok(within(&p.options[i].label));
@@ -426,21 +427,7 @@ impl Engine {
         };
         // A follow-up without a topic of its own takes the topic's best entry, even at
         // lower confidence than an answer elsewhere.
-        let floor = FOLLOW_UP_MIN_CONFIDENCE;
-        let mut kept = anchored
-            .ranked
-            .iter()
-            .filter(|s| on_topic(s) && s.confidence >= floor)
-            .cloned();
-        let Some(top) = kept.next() else {
-            return Ok(None);
-        };
-        Ok(Some(Decision {
-            kind: DecisionKind::Answer,
-            top: Some(top),
-            suggestions: kept.take(self.config().decide.max_suggestions).collect(),
-            ranked: anchored.ranked.clone(),
-        }))
+        Ok(self.answer_among(&anchored.ranked, FOLLOW_UP_MIN_CONFIDENCE, on_topic))
     }
 
     /// The previous question answered within the category the statement `plain`
@@ -469,38 +456,15 @@ impl Engine {
         let (_, first) = self.run(previous, tenant)?;
         if wanted.contains(&situation(&last.category)) {
             // A confirmation (「国保です」 after a 国保 answer): the answer stands.
-            let again = first
-                .ranked
-                .iter()
-                .find(|s| s.candidate.id == last.id)
-                .cloned();
-            return Ok(again.map(|top| Decision {
-                kind: DecisionKind::Answer,
-                top: Some(top),
-                suggestions: Vec::new(),
-                ranked: first.ranked.clone(),
-            }));
+            return Ok(self.answer_among(&first.ranked, f32::MIN, |s| s.candidate.id == last.id));
         }
         if wanted.is_empty() {
             return Ok(None);
         }
-        let mut mine = first
-            .ranked
-            .iter()
-            .filter(|s| {
-                self.category_of(tenant, &s.candidate.id)
-                    .map(situation)
-                    .is_some_and(|c| wanted.contains(&c))
-            })
-            .cloned();
-        let Some(top) = mine.next() else {
-            return Ok(None);
-        };
-        Ok(Some(Decision {
-            kind: DecisionKind::Answer,
-            top: Some(top),
-            suggestions: mine.take(self.config().decide.max_suggestions).collect(),
-            ranked: first.ranked.clone(),
+        Ok(self.answer_among(&first.ranked, f32::MIN, |s| {
+            self.category_of(tenant, &s.candidate.id)
+                .map(situation)
+                .is_some_and(|c| wanted.contains(&c))
         }))
     }
 
@@ -528,66 +492,6 @@ impl Engine {
             }
         }
         out
-    }
-}
-
-/// Conversation contexts by session id: in memory, expiring after `ttl` idle, at most
-/// `capacity` (the least recently used is dropped).
-pub struct Sessions {
-    inner: Mutex<HashMap<String, (Instant, Context)>>,
-    ttl: Duration,
-    capacity: usize,
-}
-
-impl Sessions {
-    pub fn new(ttl: Duration, capacity: usize) -> Self {
-        Sessions {
-            inner: Mutex::new(HashMap::new()),
-            ttl,
-            capacity: capacity.max(1),
-        }
-    }
-
-    /// The context of `session` (fresh when unknown or expired).
-    pub fn get(&self, session: &str) -> Context {
-        let Ok(map) = self.inner.lock() else {
-            return Context::default();
-        };
-        map.get(session)
-            .filter(|(at, _)| at.elapsed() < self.ttl)
-            .map(|(_, c)| c.clone())
-            .unwrap_or_default()
-    }
-
-    /// Stores the context of `session`.
-    pub fn put(&self, session: &str, ctx: Context) {
-        let Ok(mut map) = self.inner.lock() else {
-            return;
-        };
-        if map.len() >= self.capacity && !map.contains_key(session) {
-            let ttl = self.ttl;
-            map.retain(|_, (at, _)| at.elapsed() < ttl);
-            if map.len() >= self.capacity {
-                if let Some(oldest) = map
-                    .iter()
-                    .min_by_key(|(_, (at, _))| *at)
-                    .map(|(k, _)| k.clone())
-                {
-                    map.remove(&oldest);
-                }
-            }
-        }
-        map.insert(session.to_string(), (Instant::now(), ctx));
-    }
-
-    /// Sessions held.
-    pub fn len(&self) -> usize {
-        self.inner.lock().map_or(0, |m| m.len())
-    }
-
-    /// True when no session is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -669,22 +573,5 @@ mod tests {
             "マイナンバーカードの申請"
         ));
         assert!(!names("保険料はいくら", "国民健康保険料"));
-    }
-
-    #[test]
-    fn sessions_expire_and_stay_bounded() {
-        let s = Sessions::new(Duration::from_secs(60), 2);
-        let ctx = Context {
-            rounds: 1,
-            ..Context::default()
-        };
-        s.put("a", ctx.clone());
-        s.put("b", ctx.clone());
-        s.put("c", ctx.clone());
-        assert_eq!(s.len(), 2);
-        assert_eq!(s.get("c"), ctx);
-        let gone = Sessions::new(Duration::from_millis(0), 2);
-        gone.put("a", ctx);
-        assert_eq!(gone.get("a"), Context::default());
     }
 }
