@@ -1,11 +1,16 @@
 """Curation load test: many asks (a share out of scope), then SIGTERM; every abstain
 the server acknowledged (HTTP 200 with decision "abstain") must be in the curation
-database. Usage (from scripts/load-curation.sh):
-    python3 bench/curation_load.py BIN [--asks 20000] [--oos 0.3] [--threads 8]
-Prints the numbers and exits 1 when the counts differ or any request failed."""
+database. With --kill, the server is SIGKILLed halfway, restarted on the same data,
+and the database must pass SQLite's integrity check, keep every row written before
+the kill, and log everything acknowledged after the restart (events still queued in
+memory at the kill are lost by design; their number is reported).
+Usage (from scripts/load-curation.sh):
+    python3 bench/curation_load.py BIN [--asks 20000] [--oos 0.3] [--threads 8] [--kill]
+Prints the numbers and exits 1 when a check fails."""
 
 import argparse
 import csv
+import datetime
 import glob
 import http.client
 import json
@@ -34,6 +39,7 @@ def main():
     ap.add_argument("--asks", type=int, default=20000)
     ap.add_argument("--oos", type=float, default=0.3)
     ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--kill", action="store_true", help="SIGKILL halfway, restart, check")
     a = ap.parse_args()
 
     oos = questions("eval/golden/out_of_scope.tsv")
@@ -48,59 +54,19 @@ def main():
                 "[curation]\nwatch_knowledge = false\n")
     env = dict(os.environ, MADOGUCHI_DATA_DIR=data, MADOGUCHI_CONFIG=cfg)
     subprocess.run([a.bin, "-q", "index"], env=env, check=True, stdout=subprocess.DEVNULL)
-    log = open(os.path.join(data, "serve.log"), "w+")
-    proc = subprocess.Popen([a.bin, "serve", "-q", "--addr", "127.0.0.1:0"], env=env, stdout=log, stderr=log)
-    port = None
-    for _ in range(300):
-        log.seek(0)
-        text = log.read()
-        if "serving on http://" in text:
-            port = int(text.split("serving on http://")[1].split()[0].rsplit(":", 1)[1])
-            break
-        time.sleep(0.1)
-    if port is None:
-        proc.kill()
-        sys.exit("the server did not start:\n" + text)
+    db_path = os.path.join(data, "curation.sqlite3")
 
-    counts = {"answer": 0, "suggest": 0, "abstain": 0, "errors": 0}
-    lock = threading.Lock()
-    chunks = [plan[i::a.threads] for i in range(a.threads)]
+    if a.kill:
+        sys.exit(kill_run(a, plan, env, data, db_path))
 
-    def worker(qs):
-        local = {"answer": 0, "suggest": 0, "abstain": 0, "errors": 0}
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for q in qs:
-            try:
-                conn.request("POST", "/v1/ask", json.dumps({"q": q}), {"content-type": "application/json"})
-                r = conn.getresponse()
-                body = r.read()
-                if r.status != 200:
-                    local["errors"] += 1
-                    continue
-                local[json.loads(body)["decision"]] += 1
-            except Exception:
-                local["errors"] += 1
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        with lock:
-            for k, v in local.items():
-                counts[k] += v
-
+    proc, port = start(a.bin, env, data)
     started = time.time()
-    threads = [threading.Thread(target=worker, args=(c,)) for c in chunks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    counts = phase(plan, port, a.threads)
     elapsed = time.time() - started
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/metrics")
-    metrics = conn.getresponse().read().decode()
-    dropped = next(int(l.rsplit(" ", 1)[1]) for l in metrics.splitlines()
-                   if l.startswith('madoguchi_curation_events_total{outcome="dropped"}'))
-
+    dropped = metric(port, 'madoguchi_curation_events_total{outcome="dropped"}')
     proc.send_signal(signal.SIGTERM)
     code = proc.wait(timeout=60)
-    db = sqlite3.connect(os.path.join(data, "curation.sqlite3"))
+    db = sqlite3.connect(db_path)
     stored = dict(db.execute("SELECT decision, COUNT(*) FROM asks GROUP BY decision").fetchall())
     daily = dict(db.execute("SELECT metric, SUM(n) FROM daily GROUP BY metric").fetchall())
 
@@ -119,6 +85,103 @@ def main():
           and daily.get("asks", 0) == a.asks)
     print("OK: every acknowledged abstain is in the database" if ok else "FAILED")
     sys.exit(0 if ok else 1)
+
+
+def start(binary, env, data):
+    """Starts the server on a free port; returns (process, port)."""
+    log = open(os.path.join(data, "serve.log"), "a+")
+    proc = subprocess.Popen([binary, "serve", "-q", "--addr", "127.0.0.1:0"], env=env, stdout=log, stderr=log)
+    start_at = log.tell()
+    for _ in range(300):
+        log.seek(start_at)
+        text = log.read()
+        if "serving on http://" in text:
+            return proc, int(text.split("serving on http://")[1].split()[0].rsplit(":", 1)[1])
+        time.sleep(0.1)
+    proc.kill()
+    sys.exit("the server did not start:\n" + text)
+
+
+def phase(plan, port, threads, progress=None):
+    """Sends `plan` with `threads` keep-alive clients; returns counts by decision."""
+    counts = {"answer": 0, "suggest": 0, "abstain": 0, "clarify": 0, "errors": 0}
+    lock = threading.Lock()
+
+    def worker(qs):
+        local = dict.fromkeys(counts, 0)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for q in qs:
+            try:
+                conn.request("POST", "/v1/ask", json.dumps({"q": q}), {"content-type": "application/json"})
+                r = conn.getresponse()
+                body = r.read()
+                if r.status != 200:
+                    local["errors"] += 1
+                    continue
+                local[json.loads(body)["decision"]] += 1
+            except Exception:
+                local["errors"] += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            if progress is not None:
+                progress()
+        with lock:
+            for k, v in local.items():
+                counts[k] += v
+
+    ts = [threading.Thread(target=worker, args=(plan[i::threads],)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return counts
+
+
+def metric(port, name):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    return next(int(l.rsplit(" ", 1)[1]) for l in text.splitlines() if l.startswith(name))
+
+
+def utc_now():
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def kill_run(a, plan, env, data, db_path):
+    """SIGKILL halfway through the first half, restart, send the second half, SIGTERM."""
+    half = len(plan) // 2
+    proc, port = start(a.bin, env, data)
+    sent = [0]
+    lock = threading.Lock()
+
+    def tick():
+        with lock:
+            sent[0] += 1
+            if sent[0] == half // 2:
+                proc.send_signal(signal.SIGKILL)
+
+    first = phase(plan[:half], port, a.threads, tick)
+    proc.wait(timeout=60)
+    restart_at = utc_now()
+    proc, port = start(a.bin, env, data)
+    integrity = sqlite3.connect(db_path).execute("PRAGMA integrity_check").fetchone()[0]
+    second = phase(plan[half:], port, a.threads)
+    proc.send_signal(signal.SIGTERM)
+    code = proc.wait(timeout=60)
+    db = sqlite3.connect(db_path)
+    count = lambda where: db.execute(f"SELECT COUNT(*) FROM asks WHERE decision = 'abstain' AND {where}",
+                                     (restart_at,)).fetchone()[0]
+    before, after = count("at < ?"), count("at >= ?")
+    print(f"before the kill      acknowledged abstain {first['abstain']}, stored {before}, "
+          f"lost in the in-memory queue {first['abstain'] - before}; requests refused by the dead server {first['errors']}")
+    print(f"after the restart    integrity_check {integrity}; acknowledged abstain {second['abstain']}, "
+          f"stored {after}, errors {second['errors']}, exit code {code} (after SIGTERM)")
+    ok = (integrity == "ok" and before <= first["abstain"] and after == second["abstain"]
+          and second["errors"] == 0 and code == 0)
+    print("OK: the database survived SIGKILL and everything acknowledged after the restart is stored"
+          if ok else "FAILED")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
