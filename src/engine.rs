@@ -5,7 +5,7 @@
 //! decide → respond. `ask` never panics and never fails on odd text: only empty or
 //! over-long questions are rejected, with a stable error code.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use crate::analysis::Analysis;
@@ -73,6 +73,9 @@ pub struct Engine {
     analyzer: Arc<Analyzer>,
     kb: KnowledgeBase,
     keyword: KeywordIndex,
+    /// Distinct situations (categories) with their prepared text, in knowledge order;
+    /// built on first use by the conversation layer.
+    situations: OnceLock<Vec<(String, String)>>,
 }
 
 impl Engine {
@@ -123,9 +126,26 @@ impl Engine {
                 analyzer,
                 kb,
                 keyword,
+                situations: OnceLock::new(),
             },
             report,
         ))
+    }
+
+    /// Every distinct situation (see [`crate::converse`]) with its text as the analyzer
+    /// prepares it, in knowledge order. Computed once.
+    pub(crate) fn situations(&self) -> &[(String, String)] {
+        self.situations.get_or_init(|| {
+            let mut out: Vec<(String, String)> = Vec::new();
+            for e in self.kb.entries() {
+                let s = crate::converse::situation(&e.category);
+                if !out.iter().any(|(known, _)| *known == s) {
+                    let prepared = self.analyzer.prepare(&s);
+                    out.push((s, prepared));
+                }
+            }
+            out
+        })
     }
 
     /// The configuration the engine was opened with.

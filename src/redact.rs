@@ -43,6 +43,16 @@ fn rules() -> &'static Rules {
     })
 }
 
+/// The tags [`redact`] puts in place of what it removes. Text containing one was
+/// redacted; it is never written back into the knowledge base.
+pub const TAGS: [&str; 5] = [
+    "[個人番号]",
+    "[電話番号]",
+    "[メール]",
+    "[郵便番号]",
+    "[番号]",
+];
+
 /// Returns `text` with personal numbers and addresses replaced by tags.
 pub fn redact(text: &str) -> String {
     let r = rules();
@@ -78,6 +88,14 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(redact(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn every_tag_is_listed() {
+        let out = redact("123456789012 090-1234-5678 a@b.jp 〒100-0001 4111111111111111");
+        for tag in super::TAGS {
+            assert!(out.contains(tag), "{tag} missing in {out}");
         }
     }
 

@@ -113,7 +113,7 @@ pub fn named_option(reply: &str, options: &[ClarifyOption]) -> Option<usize> {
 
 /// The situation a category stands for: a municipality's own version of a scheme
 /// (「児童手当（窓口市）」) is the same situation as the national one.
-fn situation(category: &str) -> String {
+pub(crate) fn situation(category: &str) -> String {
     match category.find(['（', '(']) {
         Some(i) if i > 0 => category[..i].trim().to_string(),
         _ => category.trim().to_string(),
@@ -367,10 +367,11 @@ impl Engine {
         }
         // The situation the resident described picks the category, among the options
         // or beyond them.
-        if let Some(label) = combined.ranked.first().and_then(label_of) {
-            if in_options(&combined.ranked[0]) || combined.kind == DecisionKind::Answer {
-                let label = label.to_string();
-                return Ok(within(&label).or(Some(combined)));
+        if let Some(first) = combined.ranked.first() {
+            if let Some(label) = label_of(first) {
+                if in_options(first) || combined.kind == DecisionKind::Answer {
+                    return Ok(within(&label).or(Some(combined)));
+                }
             }
         }
         Ok(Some(combined))
@@ -482,16 +483,12 @@ impl Engine {
 
     /// The situations (categories) `question` names, e.g. 国民健康保険料 for 「国保です」.
     fn named_situations(&self, question: &str) -> Vec<String> {
-        let a = self.analyzer();
-        let q = a.prepare(question);
-        let mut out: Vec<String> = Vec::new();
-        for e in self.knowledge().entries() {
-            let s = situation(&e.category);
-            if !out.contains(&s) && names(&q, &a.prepare(&s)) {
-                out.push(s);
-            }
-        }
-        out
+        let q = self.analyzer().prepare(question);
+        self.situations()
+            .iter()
+            .filter(|(_, prepared)| names(&q, prepared))
+            .map(|(s, _)| s.clone())
+            .collect()
     }
 }
 

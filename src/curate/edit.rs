@@ -11,15 +11,6 @@ use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table, Value};
 use super::{key, CurateError, Group};
 use crate::knowledge::{Domain, KnowledgeBase, NATIONAL};
 
-/// Tags left by [`crate::redact`]; text containing them is not written to knowledge.
-const REDACTION_TAGS: [&str; 5] = [
-    "[個人番号]",
-    "[電話番号]",
-    "[メール]",
-    "[郵便番号]",
-    "[番号]",
-];
-
 fn file_err(path: &Path, message: impl Into<String>) -> CurateError {
     CurateError::File {
         path: path.to_path_buf(),
@@ -38,7 +29,7 @@ fn check_text(text: &str) -> Result<&str, CurateError> {
     if text.is_empty() {
         return Err(CurateError::EmptyQuestion);
     }
-    if let Some(tag) = REDACTION_TAGS.iter().find(|t| text.contains(*t)) {
+    if let Some(tag) = crate::redact::TAGS.iter().find(|t| text.contains(*t)) {
         return Err(CurateError::Redacted((*tag).to_string()));
     }
     Ok(text)

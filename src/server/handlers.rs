@@ -123,7 +123,7 @@ fn check_origin(tenants: &Tenants, headers: &HeaderMap, tenant: &str) -> Result<
         .is_some_and(|(_, rest)| rest == host);
     let allowed = match tenants.get(tenant) {
         Some(t) => t.allowed_origins.iter().any(|o| o == origin),
-        None => tenants.all_origins().iter().any(|o| o == origin),
+        None => tenants.allows_origin(origin),
     };
     if same_origin || allowed {
         Ok(())

@@ -282,14 +282,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     let cors_state = Arc::clone(&state);
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
-            origin.to_str().is_ok_and(|o| {
-                cors_state
-                    .live()
-                    .tenants
-                    .all_origins()
-                    .iter()
-                    .any(|a| a == o)
-            })
+            origin
+                .to_str()
+                .is_ok_and(|o| cors_state.live().tenants.allows_origin(o))
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE])

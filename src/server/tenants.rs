@@ -114,16 +114,11 @@ impl Tenants {
         self.0.get(code)
     }
 
-    /// Every allowed origin of every tenant.
-    pub fn all_origins(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .0
+    /// True when some tenant allows `origin`.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.0
             .values()
-            .flat_map(|t| t.allowed_origins.iter().cloned())
-            .collect();
-        v.sort();
-        v.dedup();
-        v
+            .any(|t| t.allowed_origins.iter().any(|o| o == origin))
     }
 
     /// (code, name) of every tenant, by code.
@@ -213,7 +208,12 @@ mod tests {
         write(dir.path(), "990001", GOOD);
         let t = Tenants::load(dir.path()).unwrap();
         assert_eq!(t.get("990001").unwrap().full_name, "窓口市");
-        assert_eq!(t.all_origins(), ["http://localhost:8080"]);
+        assert_eq!(
+            t.get("990001").unwrap().allowed_origins,
+            ["http://localhost:8080"]
+        );
+        assert!(t.allows_origin("http://localhost:8080"));
+        assert!(!t.allows_origin("http://evil.example"));
     }
 
     #[test]
