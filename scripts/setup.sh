@@ -27,6 +27,32 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
+# ONNX Runtime for dense retrieval, from the PyPI onnxruntime wheel (no build-time
+# download, no Python packages installed): only its libonnxruntime.so is extracted into
+# data/runtime/. Pinned to the version our ort crate is built for (src/retrieve/dense/model.rs).
+ort_version="1.24.4"
+ort_lib="${MADOGUCHI_DATA_DIR:-data}/runtime/libonnxruntime.so"
+if [ -z "${MADOGUCHI_ORT_LIBRARY:-${ORT_DYLIB_PATH:-}}" ] && [ ! -f "$ort_lib" ]; then
+  echo "==> installing ONNX Runtime $ort_version (from the PyPI onnxruntime wheel) into $(dirname "$ort_lib")"
+  ort_tmp=$(mktemp -d)
+  if python3 -m pip download --quiet --no-deps --only-binary=:all: "onnxruntime==$ort_version" -d "$ort_tmp" \
+    && python3 - "$ort_tmp" "$ort_lib" "$ort_version" <<'PY'
+import glob, os, shutil, sys, zipfile
+tmp, out, version = sys.argv[1:]
+wheel = glob.glob(os.path.join(tmp, "onnxruntime-*.whl"))[0]
+os.makedirs(os.path.dirname(out), exist_ok=True)
+with zipfile.ZipFile(wheel) as z, z.open(f"onnxruntime/capi/libonnxruntime.so.{version}") as src, open(out + ".part", "wb") as dst:
+    shutil.copyfileobj(src, dst)
+os.replace(out + ".part", out)
+PY
+  then
+    echo "    $ort_lib"
+  else
+    echo "warning: could not install ONNX Runtime; dense retrieval stays off (keyword retrieval still works)" >&2
+  fi
+  rm -rf "$ort_tmp"
+fi
+
 # Browser tests: Debian's Chromium, a Japanese font for readable screenshots, Node.js
 # for the test runner. Only when asked (scripts/test.sh), not for serving.
 setup_browser_tests() {

@@ -6,7 +6,9 @@
 //! - **confidence** of a candidate blends how much of the question's words it covers
 //!   with how much of the question's *reading* it covers; reading evidence weighs more
 //!   for questions typed in hiragana (where word segmentation is unreliable).
-//! - candidates are **ranked** by a blend of confidence and BM25 relative to the best.
+//! - candidates are **ranked** by a blend of confidence and BM25 relative to the best
+//!   (with dense retrieval: the fused keyword + dense rank instead of BM25, and dense
+//!   similarity as a second, capped source of confidence).
 //! - **answer** when the top candidate is confident and leads the next by a margin;
 //!   **suggest** when some candidates are plausible; **abstain** otherwise.
 
@@ -63,6 +65,22 @@ pub struct Decision {
     pub suggestions: Vec<Scored>,
     /// Every candidate, best first (for evaluation and `--explain`).
     pub ranked: Vec<Scored>,
+    /// Retrievers consulted (set by the engine; `keyword`, `dense`).
+    pub sources: Vec<&'static str>,
+}
+
+/// Retrievers that found any of `scored` (keyword first).
+pub fn sources_of<'a>(scored: impl IntoIterator<Item = &'a Scored>) -> Vec<&'static str> {
+    let (mut keyword, mut dense) = (false, false);
+    for s in scored {
+        keyword |= s.candidate.found_by.keyword;
+        dense |= s.candidate.found_by.dense;
+    }
+    [("keyword", keyword), ("dense", dense)]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// Hiragana share at which reading evidence starts to gain weight. Ordinary mixed
@@ -144,14 +162,18 @@ pub fn decide(
     let mut scored: Vec<Scored> = candidates
         .into_iter()
         .map(|c| {
-            let confidence = confidence(&c, q, dcfg);
+            // Dense similarity can vouch for a candidate the question's words miss.
+            let confidence = confidence(&c, q, dcfg).max(c.dense_confidence);
             let local = if c.tenant == NATIONAL {
                 0.0
             } else {
                 rcfg.local_bonus
             };
-            let merit = (1.0 - rcfg.rank_bm25_weight) * confidence
-                + rcfg.rank_bm25_weight * rel(c.bm25, best_bm25);
+            // Retrieval evidence: the fused keyword + dense rank when dense retrieval
+            // took part, else BM25 relative to the best.
+            let retrieval = c.fused.unwrap_or_else(|| rel(c.bm25, best_bm25));
+            let merit =
+                (1.0 - rcfg.rank_bm25_weight) * confidence + rcfg.rank_bm25_weight * retrieval;
             Scored {
                 candidate: c,
                 confidence,
@@ -196,6 +218,7 @@ pub fn decide(
         top,
         suggestions,
         ranked: scored,
+        sources: Vec::new(),
     }
 }
 
@@ -210,6 +233,9 @@ mod tests {
             bm25,
             word_coverage: word,
             kana_coverage: kana,
+            dense_confidence: 0.0,
+            fused: None,
+            found_by: crate::retrieve::Found::KEYWORD,
         }
     }
 
@@ -306,5 +332,24 @@ mod tests {
         // b has the higher BM25 (e.g. a long answer repeating a word) but covers less.
         let d = run(vec![cand("a", 6.0, 0.9, 0.9), cand("b", 9.0, 0.3, 0.3)]);
         assert_eq!(d.top.unwrap().candidate.id, "a");
+    }
+
+    #[test]
+    fn dense_evidence_lifts_a_candidate_the_words_miss() {
+        // 「病院代が高すぎて払えない」: no word in common with the 高額療養費 entry, but
+        // the dense retriever ranks it first (fused 1.0) with a capped confidence.
+        let mut dense_only = cand("kougaku", 0.0, 0.0, 0.0);
+        dense_only.dense_confidence = 0.5;
+        dense_only.fused = Some(1.0);
+        let mut weak = cand("other", 3.0, 0.2, 0.2);
+        weak.fused = Some(0.5);
+        let d = run(vec![weak, dense_only]);
+        assert_eq!(
+            d.kind,
+            DecisionKind::Suggest,
+            "dense alone suggests, never answers"
+        );
+        assert_eq!(d.suggestions[0].candidate.id, "kougaku");
+        assert!((d.suggestions[0].confidence - 0.5).abs() < 1e-6);
     }
 }

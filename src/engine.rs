@@ -14,6 +14,8 @@ use crate::config::Config;
 use crate::decide::{self, Decision, DecisionKind, QueryStats, Scored};
 use crate::knowledge::{KnowledgeBase, KnowledgeError, NATIONAL};
 use crate::respond::{self, AnswerView, EntryView, ErrorView, Response, SuggestionView};
+use crate::retrieve::dense::{DenseError, DenseRetriever, DenseStatus};
+use crate::retrieve::hybrid::{self, DenseCandidate, Weights};
 use crate::retrieve::keyword::{IndexState, KeywordIndex};
 use crate::retrieve::RetrieveError;
 
@@ -54,7 +56,26 @@ impl AskError {
 #[derive(Debug, Clone)]
 pub enum OpenProgress<'a> {
     Message(&'a str),
-    Indexing { done: usize, total: usize },
+    Indexing {
+        done: usize,
+        total: usize,
+    },
+    /// Texts embedded for dense retrieval.
+    Embedding {
+        done: usize,
+        total: usize,
+    },
+}
+
+/// Which retrievers answer: production uses [`Retrievers::Hybrid`]; the others are
+/// for comparing them in the eval report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retrievers {
+    Keyword,
+    Dense,
+    /// Keyword first; dense too unless keyword retrieval already answers confidently
+    /// (or no model is loaded).
+    Hybrid,
 }
 
 /// What `open` did, for logs and `madoguchi index`.
@@ -63,6 +84,8 @@ pub struct OpenReport {
     pub dictionary_built: bool,
     pub index_state: IndexState,
     pub entries: usize,
+    /// Dense retrieval: on (with the model) or off (and why).
+    pub dense: DenseStatus,
     pub elapsed_ms: u128,
 }
 
@@ -73,6 +96,9 @@ pub struct Engine {
     analyzer: Arc<Analyzer>,
     kb: KnowledgeBase,
     keyword: KeywordIndex,
+    /// The dense retriever, when a model is loaded.
+    dense: Option<DenseRetriever>,
+    dense_status: DenseStatus,
     /// Distinct situations (categories) with their prepared text, in knowledge order;
     /// built on first use by the conversation layer.
     situations: OnceLock<Vec<(String, String)>>,
@@ -114,10 +140,25 @@ impl Engine {
             &fingerprint,
             &|done, total| progress(OpenProgress::Indexing { done, total }),
         )?;
+        progress(OpenProgress::Message("埋め込みモデルを確認しています…"));
+        let (dense, dense_status) =
+            match DenseRetriever::open(&config.dense, &paths.data_dir, &kb, &|done, total| {
+                progress(OpenProgress::Embedding { done, total })
+            }) {
+                Ok(d) => (Some(d), None),
+                Err(e) => (None, Some(e)),
+            };
+        let dense_status = match (&dense, &dense_status) {
+            (Some(d), _) => DenseStatus::on(d),
+            (None, Some(e)) => DenseStatus::off(e),
+            (None, None) => DenseStatus::off(&DenseError::Disabled),
+        };
+        log_dense_once(&dense_status, dense.is_none() && config.dense.enabled);
         let report = OpenReport {
             dictionary_built,
             index_state,
             entries: kb.len(),
+            dense: dense_status.clone(),
             elapsed_ms: started.elapsed().as_millis(),
         };
         Ok((
@@ -126,6 +167,8 @@ impl Engine {
                 analyzer,
                 kb,
                 keyword,
+                dense,
+                dense_status,
                 situations: OnceLock::new(),
             },
             report,
@@ -146,6 +189,16 @@ impl Engine {
             }
             out
         })
+    }
+
+    /// Dense retrieval: on (with its model) or off, and why.
+    pub fn dense_status(&self) -> &DenseStatus {
+        &self.dense_status
+    }
+
+    /// The dense retriever, when a model is loaded.
+    pub fn dense(&self) -> Option<&DenseRetriever> {
+        self.dense.as_ref()
     }
 
     /// The configuration the engine was opened with.
@@ -213,7 +266,7 @@ impl Engine {
                 .collect(),
             message,
             tenant: tenant.to_string(),
-            sources: vec!["keyword"],
+            sources: shown_sources(decision),
             error: None,
             clarify: None,
         }
@@ -224,11 +277,31 @@ impl Engine {
         Ok(self.run(question, tenant)?.1)
     }
 
-    /// Validates the input, analyzes, retrieves and decides.
+    /// Like [`Engine::rank`] with a choice of retrievers (the eval report compares
+    /// them). `Dense` without a loaded model ranks nothing.
+    pub fn rank_with(
+        &self,
+        question: &str,
+        tenant: &str,
+        retrievers: Retrievers,
+    ) -> Result<Decision, AskError> {
+        Ok(self.run_with(question, tenant, retrievers)?.1)
+    }
+
+    /// Validates the input, analyzes, retrieves (hybrid) and decides.
     pub(crate) fn run(
         &self,
         question: &str,
         tenant: &str,
+    ) -> Result<(Analysis, Decision), AskError> {
+        self.run_with(question, tenant, Retrievers::Hybrid)
+    }
+
+    fn run_with(
+        &self,
+        question: &str,
+        tenant: &str,
+        retrievers: Retrievers,
     ) -> Result<(Analysis, Decision), AskError> {
         let chars = question.chars().count();
         let max = self.config.limits.max_question_chars;
@@ -240,16 +313,66 @@ impl Engine {
         }
         let internal = |e: &dyn std::fmt::Display| AskError::Internal(e.to_string());
         let analysis = self.analyzer.analyze(question).map_err(|e| internal(&e))?;
-        let candidates = self
-            .keyword
-            .search(&analysis, tenant, &self.config.retrieve)
-            .map_err(|e| internal(&e))?;
-        let decision = decide::decide(
-            candidates,
-            &QueryStats::of(&analysis),
-            &self.config.decide,
-            &self.config.retrieve,
+        let stats = QueryStats::of(&analysis);
+        let candidates = match retrievers {
+            Retrievers::Dense => Vec::new(),
+            _ => self
+                .keyword
+                .search(&analysis, tenant, &self.config.retrieve)
+                .map_err(|e| internal(&e))?,
+        };
+        let decide = |c| decide::decide(c, &stats, &self.config.decide, &self.config.retrieve);
+        let mut keyword = decide(candidates);
+        keyword.sources = vec!["keyword"];
+        let dense_cfg = &self.config.dense;
+        let confident = keyword.kind == DecisionKind::Answer
+            && keyword
+                .top
+                .as_ref()
+                .is_some_and(|t| t.confidence >= dense_cfg.skip_above_confidence);
+        let Some(dense) = self.dense.as_ref() else {
+            return Ok((analysis, keyword));
+        };
+        if retrievers == Retrievers::Keyword || (retrievers == Retrievers::Hybrid && confident) {
+            return Ok((analysis, keyword));
+        }
+        let hits = match dense.search(question, tenant, dense_cfg.top_k) {
+            Ok(hits) => hits,
+            Err(e) => {
+                // Never an error to the resident: keyword results stand.
+                tracing::warn!(error = %e, "dense retrieval failed; answering with keyword retrieval");
+                return Ok((analysis, keyword));
+            }
+        };
+        let cap = match retrievers {
+            Retrievers::Dense => 1.0,
+            _ => dense_cfg.max_confidence,
+        };
+        let entries = self.kb.entries();
+        let dense_candidates: Vec<DenseCandidate> = hits
+            .iter()
+            .map(|h| DenseCandidate {
+                id: entries[h.entry].id.clone(),
+                tenant: entries[h.entry].tenant.clone(),
+                similarity: h.similarity,
+                confidence: dense.spec().calibrate(h.similarity, cap),
+            })
+            .collect();
+        let keyword_ranked = keyword.ranked.into_iter().map(|s| s.candidate).collect();
+        let merged = hybrid::merge(
+            keyword_ranked,
+            &dense_candidates,
+            Weights {
+                keyword: dense_cfg.keyword_weight,
+                dense: dense_cfg.dense_weight,
+                rrf_k: dense_cfg.rrf_k,
+            },
         );
+        let mut decision = decide(merged);
+        decision.sources = match retrievers {
+            Retrievers::Dense => vec!["dense"],
+            _ => vec!["keyword", "dense"],
+        };
         Ok((analysis, decision))
     }
 
@@ -264,11 +387,12 @@ impl Engine {
             a.hiragana_ratio,
             d.kind.as_str()
         );
+        out.push_str(&format!("retrievers: {}\n", d.sources.join(" + ")));
         for s in d.ranked.iter().take(10) {
             let c = &s.candidate;
             out.push_str(&format!(
-                "  {:<48} bm25 {:>6.2}  words {:.2}  kana {:.2}  confidence {:.2}  rank {:.3}\n",
-                c.id, c.bm25, c.word_coverage, c.kana_coverage, s.confidence, s.rank
+                "  {:<48} bm25 {:>6.2}  words {:.2}  kana {:.2}  dense {:.2}  confidence {:.2}  rank {:.3}\n",
+                c.id, c.bm25, c.word_coverage, c.kana_coverage, c.dense_confidence, s.confidence, s.rank
             ));
         }
         Ok(out)
@@ -318,6 +442,38 @@ impl Engine {
     }
 }
 
+/// Retrievers that found what the response shows (answer and suggestions), or, when
+/// it shows nothing, the retrievers consulted.
+fn shown_sources(d: &Decision) -> Vec<&'static str> {
+    let shown = decide::sources_of(d.top.iter().chain(&d.suggestions));
+    if shown.is_empty() {
+        d.sources.clone()
+    } else {
+        shown
+    }
+}
+
+/// Logs the dense retrieval state when it changes (once per process for the usual
+/// "no model here"), at a level that matches: a missing model is the normal state
+/// of a fresh install, a broken one is a warning.
+/// Returns whether it logged.
+fn log_dense_once(status: &DenseStatus, unexpected: bool) -> bool {
+    static LAST: std::sync::Mutex<Option<DenseStatus>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|p| p.into_inner());
+    if last.as_ref() == Some(status) {
+        return false;
+    }
+    *last = Some(status.clone());
+    if status.enabled {
+        tracing::info!("{}", status.reason);
+    } else if unexpected && !status.reason.contains("does not exist") {
+        tracing::warn!("{}", status.reason);
+    } else {
+        tracing::info!("{}", status.reason);
+    }
+    true
+}
+
 fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
@@ -351,4 +507,20 @@ fn index_fingerprint(
     }
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     Ok(format!("{:x}", h.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dense_state_is_logged_once_until_it_changes() {
+        let off = DenseStatus::off(&DenseError::Disabled);
+        let other = DenseStatus::off(&DenseError::Model("x".into()));
+        // Another engine in this test binary may have logged `off` already.
+        log_dense_once(&off, false);
+        assert!(!log_dense_once(&off, false), "a reload does not repeat it");
+        assert!(log_dense_once(&other, true), "a new reason is logged");
+        assert!(log_dense_once(&off, false));
+    }
 }

@@ -1,4 +1,4 @@
-//! `madoguchi` command line: dictionary build, index, ask, serve, eval, csv, curate.
+//! `madoguchi` command line: dictionary build, index, ask, serve, eval, csv, curate, model.
 
 mod cli;
 
@@ -98,6 +98,11 @@ enum Command {
     Curate {
         #[command(subcommand)]
         command: cli::curate::CurateCommand,
+    },
+    /// Dense retrieval models: check what loads here, fetch one where a network exists.
+    Model {
+        #[command(subcommand)]
+        command: cli::model::ModelCommand,
     },
     /// The Japanese dictionary.
     Dict {
@@ -206,6 +211,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve { addr } => cli::serve::run(config, addr.clone(), cli.quiet),
         Command::Curate { command } => cli::curate::run(&config, command),
+        Command::Model { command } => cli::model::run(&config, command, cli.quiet),
         Command::Index => {
             let (_, report) = open_with_progress(&config, cli.quiet)?;
             let what = match report.index_state {
@@ -218,6 +224,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 config.paths.index_dir().display(),
                 report.elapsed_ms
             );
+            println!("{}", report.dense.reason);
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval {
@@ -311,18 +318,24 @@ fn spinner(quiet: bool) -> ProgressBar {
 
 fn open_with_progress(config: &Config, quiet: bool) -> Result<(Engine, OpenReport)> {
     let bar = spinner(quiet);
+    let stage = std::cell::Cell::new("");
+    let counted = |label: &'static str, done: usize, total: usize| {
+        if stage.get() != label || bar.length() != Some(total as u64) {
+            stage.set(label);
+            bar.set_length(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template(&format!(
+                    "{{bar:30}} {{pos}}/{{len}} {label} [{{elapsed}}]"
+                ))
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+        }
+        bar.set_position(done as u64);
+    };
     let result = Engine::open(config, &|p| match p {
         OpenProgress::Message(m) => bar.set_message(m.to_string()),
-        OpenProgress::Indexing { done, total } => {
-            if bar.length() != Some(total as u64) {
-                bar.set_length(total as u64);
-                bar.set_style(
-                    ProgressStyle::with_template("{bar:30} {pos}/{len} 件を索引中 [{elapsed}]")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-            }
-            bar.set_position(done as u64);
-        }
+        OpenProgress::Indexing { done, total } => counted("件を索引中", done, total),
+        OpenProgress::Embedding { done, total } => counted("文を埋め込み中", done, total),
     });
     bar.finish_and_clear();
     Ok(result?)

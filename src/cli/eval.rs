@@ -45,13 +45,16 @@ pub fn run_eval(
     let previous: Option<serde_json::Value> = std::fs::read_to_string(out.join("report.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok());
-    let report = eval::build_report(
+    let mut report = eval::build_report(
         &outcomes,
         &conversations,
         engine.knowledge().len(),
         &thresholds,
         previous.as_ref(),
     );
+    report.dense_model = engine.dense_status().model.clone();
+    report.retrievers = eval::retrievers::compare(&engine, &cases);
+    report.dense_calibration = eval::retrievers::calibrate(&engine, &cases);
     eval::write(&report, out)?;
     println!(
         "{:<20} {:>9} {:>9} {:>9}",
@@ -85,6 +88,26 @@ pub fn run_eval(
         .collect();
     if !worse.is_empty() {
         println!("worse than the previous report: {}", worse.join(", "));
+    }
+    for (retriever, splits) in &report.retrievers {
+        let m = |metric: &str| {
+            splits
+                .get("heldout")
+                .and_then(|m| m.get(metric))
+                .map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0))
+        };
+        println!(
+            "heldout {retriever:<8} hit@1 {}  hit@3 {}  abstain recall {}",
+            m("hit_at_1"),
+            m("hit_at_3"),
+            m("abstain_recall")
+        );
+    }
+    if let Some(k) = &report.dense_calibration {
+        println!(
+            "dense calibration suggested by the tune split: similarity_floor = {}, similarity_full = {} (model now: {}, {})",
+            k.similarity_floor, k.similarity_full, k.current_floor, k.current_full
+        );
     }
     println!("report: {}", out.join("index.html").display());
     let failed: Vec<String> = report

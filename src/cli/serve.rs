@@ -39,6 +39,7 @@ pub fn run(mut config: Config, addr: Option<String>, quiet: bool) -> Result<Exit
         }
     };
     let logging = state.curation().is_some();
+    let dense = engine_dense_line(&state);
     let state = Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -51,6 +52,7 @@ pub fn run(mut config: Config, addr: Option<String>, quiet: bool) -> Result<Exit
                 banner += &format!("demo page (窓口市, fictional): http://{bound}/\n");
             }
             banner += &format!("API: POST http://{bound}/v1/ask · docs: http://{bound}/openapi.json · Ctrl-C or SIGTERM stops\n");
+            banner += &dense;
             if logging {
                 banner += &format!("unanswered questions are logged (redacted) to {}\n", db.display());
             }
@@ -64,6 +66,16 @@ pub fn run(mut config: Config, addr: Option<String>, quiet: bool) -> Result<Exit
         .with_context(|| format!("serving on {addr}"))?;
     say("stopped\n");
     Ok(ExitCode::SUCCESS)
+}
+
+/// One banner line on dense retrieval: the model in use, or why keyword alone.
+fn engine_dense_line(state: &AppState) -> String {
+    let status = state.live().engine.dense_status().clone();
+    if status.enabled {
+        format!("{}\n", status.reason)
+    } else {
+        format!("{} (`madoguchi model check` explains)\n", status.reason)
+    }
 }
 
 /// Prints to standard output, ignoring a closed output (`madoguchi serve | head -1`,

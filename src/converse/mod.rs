@@ -323,6 +323,7 @@ impl Engine {
             top: Some(top),
             suggestions: kept.take(self.config().decide.max_suggestions).collect(),
             ranked: ranked.to_vec(),
+            sources: crate::decide::sources_of(ranked),
         })
     }
 
@@ -505,6 +506,9 @@ mod tests {
                 bm25: 1.0,
                 word_coverage: confidence,
                 kana_coverage: 0.0,
+                dense_confidence: 0.0,
+                fused: None,
+                found_by: crate::retrieve::Found::KEYWORD,
             },
             confidence,
             rank: merit,

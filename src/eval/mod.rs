@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod golden;
 pub mod metrics;
 pub mod report;
+pub mod retrievers;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -138,6 +139,12 @@ pub struct Report {
     /// Two-turn conversation cases (when a conversation set was given).
     #[serde(default)]
     pub conversations: Vec<conversation::ConvOutcome>,
+    /// The dense model used (none: keyword retrieval only).
+    pub dense_model: Option<String>,
+    /// Keyword / dense / hybrid metrics, when a dense model is loaded.
+    pub retrievers: retrievers::Comparison,
+    /// Similarity calibration suggested by the tuning split, when a model is loaded.
+    pub dense_calibration: Option<retrievers::Calibration>,
 }
 
 impl Report {
@@ -329,6 +336,9 @@ pub fn build_report(
         comparison,
         thresholds: checks,
         conversations: conversations.to_vec(),
+        dense_model: None,
+        retrievers: retrievers::Comparison::new(),
+        dense_calibration: None,
     }
 }
 

@@ -185,11 +185,16 @@ pub fn html(r: &Report) -> String {
     s.push_str(&group_section("By domain", &r.by_domain));
     s.push_str(&group_section("By register", &r.by_register));
     s.push_str(&group_section("By tenant", &r.by_tenant));
+    s.push_str(&super::retrievers::html(
+        &r.retrievers,
+        r.dense_model.as_deref(),
+        r.dense_calibration.as_ref(),
+    ));
 
     let l = &r.latency_ms;
     let _ = write!(
         s,
-        "<h2>Latency</h2><p>p50 {:.3} ms · p90 {:.3} ms · p99 {:.3} ms · max {:.3} ms · mean {:.3} ms (one process, keyword path)</p>",
+        "<h2>Latency</h2><p>p50 {:.3} ms · p90 {:.3} ms · p99 {:.3} ms · max {:.3} ms · mean {:.3} ms (one process, the service's retrieval path)</p>",
         l.p50, l.p90, l.p99, l.max, l.mean
     );
     let n: usize = l.histogram.iter().map(|(_, c)| c).sum();

@@ -270,6 +270,9 @@ impl KeywordIndex {
                 bm25: h.score,
                 word_coverage: word_cov[i],
                 kana_coverage: kana_cov[i],
+                dense_confidence: 0.0,
+                fused: None,
+                found_by: super::Found::KEYWORD,
             })
             .collect())
     }

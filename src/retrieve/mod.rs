@@ -1,10 +1,14 @@
 //! Retrieval: finds candidate entries for an analyzed question.
 //!
-//! [`keyword`] is the BM25 retriever over tantivy. Each [`Candidate`] carries, besides
+//! [`keyword`] is the BM25 retriever over tantivy; [`dense`] finds entries by meaning
+//! with an embedding model; [`fuse`] merges their rankings. Each [`Candidate`] carries, besides
 //! its BM25 score, how much of the question it covers (IDF-weighted), which is what the
 //! decision stage trusts: BM25 scores are not comparable across questions, coverage is.
 
 mod coverage;
+pub mod dense;
+pub mod fuse;
+pub mod hybrid;
 pub mod keyword;
 
 use std::path::PathBuf;
@@ -36,4 +40,25 @@ pub struct Candidate {
     pub word_coverage: f32,
     /// IDF-weighted share of the question's reading bigrams found in the entry (0–1).
     pub kana_coverage: f32,
+    /// Confidence from dense similarity (0 when dense retrieval did not find it).
+    pub dense_confidence: f32,
+    /// Fused rank score of keyword and dense rankings (0–1); `None` for keyword alone.
+    pub fused: Option<f32>,
+    /// Retrievers that found this entry.
+    pub found_by: Found,
+}
+
+/// Which retrievers found a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Found {
+    pub keyword: bool,
+    pub dense: bool,
+}
+
+impl Found {
+    /// Keyword only.
+    pub const KEYWORD: Found = Found {
+        keyword: true,
+        dense: false,
+    };
 }

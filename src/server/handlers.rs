@@ -67,14 +67,8 @@ pub struct Readiness {
     pub tenants: usize,
     /// Questions are being logged for curation.
     pub curation: bool,
-    pub dense: DenseState,
-}
-
-/// Whether dense (embedding) retrieval is on, and why not.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DenseState {
-    pub enabled: bool,
-    pub reason: String,
+    /// Dense (embedding) retrieval: on with its model, or off and why.
+    pub dense: crate::retrieve::dense::DenseStatus,
 }
 
 const MAX_SESSION_CHARS: usize = 128;
@@ -154,21 +148,24 @@ pub async fn ask(
         )));
     }
     let started = Instant::now();
-    // With a session the question is one turn of a conversation (it may be asked
-    // back, or read in the context of the previous answer); without, it stands alone.
-    let (answer, top) = match req.session.as_deref().filter(|s| !s.is_empty()) {
-        Some(session) => {
-            let key = format!("{tenant}\u{0}{session}");
-            let (answer, next) =
-                live.engine
-                    .converse(&req.q, &tenant, &state.sessions.get(&key))?;
-            state.sessions.put(&key, next);
-            let top = candidates_of(&answer);
-            (answer, top)
-        }
-        None => live
-            .engine
-            .ask_with_candidates(&req.q, &tenant, LOGGED_CANDIDATES)?,
+    // Embedding a question takes milliseconds of CPU: with dense retrieval on, answer
+    // off the async runtime so other requests are not held up.
+    let (answer, top) = if live.engine.dense_status().enabled {
+        let (state, engine, tenant) = (state.clone(), live.engine.clone(), tenant.clone());
+        let (q, session) = (req.q.clone(), req.session.clone());
+        tokio::task::spawn_blocking(move || {
+            answer_question(&state, &engine, &q, &tenant, session.as_deref())
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("answering task failed: {e}")))??
+    } else {
+        answer_question(
+            &state,
+            &live.engine,
+            &req.q,
+            &tenant,
+            req.session.as_deref(),
+        )?
     };
     state
         .metrics
@@ -211,6 +208,28 @@ pub async fn ask(
         },
     );
     Ok(Json(AskResponse { request_id, answer }))
+}
+
+/// The answer (and the candidates to log): with a session the question is one turn
+/// of a conversation (it may be asked back, or read in the context of the previous
+/// answer); without, it stands alone.
+fn answer_question(
+    state: &AppState,
+    engine: &crate::Engine,
+    q: &str,
+    tenant: &str,
+    session: Option<&str>,
+) -> Result<(Answer, Vec<(String, f32)>), ApiError> {
+    match session.filter(|s| !s.is_empty()) {
+        Some(session) => {
+            let key = format!("{tenant}\u{0}{session}");
+            let (answer, next) = engine.converse(q, tenant, &state.sessions.get(&key))?;
+            state.sessions.put(&key, next);
+            let top = candidates_of(&answer);
+            Ok((answer, top))
+        }
+        None => Ok(engine.ask_with_candidates(q, tenant, LOGGED_CANDIDATES)?),
+    }
 }
 
 #[utoipa::path(get, path = "/v1/faqs/{id}", params(("id" = String, Path), ("tenant" = Option<String>, Query)),
@@ -289,10 +308,7 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Json<Readiness> {
         entries: live.engine.knowledge().len(),
         tenants: live.tenants.len(),
         curation: state.curation().is_some(),
-        dense: DenseState {
-            enabled: false,
-            reason: "dense retrieval is not configured; answering with keyword retrieval".into(),
-        },
+        dense: live.engine.dense_status().clone(),
     })
 }
 

@@ -194,7 +194,7 @@ impl AppState {
         handlers::FeedbackRequest,
         crate::respond::EntryView,
         handlers::Readiness,
-        handlers::DenseState,
+        crate::retrieve::dense::DenseStatus,
         tenants::Tenant,
         tenants::Contact,
         error::ErrorBody,

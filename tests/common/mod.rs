@@ -54,6 +54,35 @@ pub fn fixture_kb() -> PathBuf {
     repo().join("tests/fixtures/kb")
 }
 
+/// The ONNX Runtime library installed by `scripts/setup.sh` (or named by
+/// `MADOGUCHI_ORT_LIBRARY` / `ORT_DYLIB_PATH`). Dense tests need it and fail, rather
+/// than pass silently, without it.
+pub fn ort_library() -> PathBuf {
+    let lib = std::env::var_os("MADOGUCHI_ORT_LIBRARY")
+        .or_else(|| std::env::var_os("ORT_DYLIB_PATH"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("data/runtime/libonnxruntime.so"));
+    assert!(
+        lib.is_file(),
+        "dense retrieval tests need the ONNX Runtime library at {}: run `bash scripts/setup.sh`",
+        lib.display()
+    );
+    lib
+}
+
+/// The committed tiny embedding model (tests/fixtures/tiny-model; proves the
+/// plumbing, not a quality model).
+pub fn tiny_model() -> PathBuf {
+    repo().join("tests/fixtures/tiny-model")
+}
+
+/// Turns on dense retrieval with the tiny fixture model.
+pub fn with_tiny_model(c: &mut Config) {
+    c.dense.enabled = true;
+    c.dense.model = tiny_model().to_string_lossy().into_owned();
+    c.dense.runtime_library = Some(ort_library());
+}
+
 /// An engine over `knowledge` with its index in a fresh temporary folder.
 pub fn engine(knowledge: &Path) -> (Engine, tempfile::TempDir) {
     dictionary_dir();

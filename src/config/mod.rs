@@ -3,7 +3,13 @@
 //!
 //! Environment variables: `MADOGUCHI_CONFIG` (file), `MADOGUCHI_KNOWLEDGE_DIR`,
 //! `MADOGUCHI_DATA_DIR`, `MADOGUCHI_TOKENIZER_DIR`, `MADOGUCHI_IPADIC_SOURCE`,
-//! `MADOGUCHI_ADDR`, `MADOGUCHI_ADMIN_TOKEN`.
+//! `MADOGUCHI_ADDR`, `MADOGUCHI_ADMIN_TOKEN`; dense retrieval: `MADOGUCHI_DENSE`
+//! (`on`/`off`), `MADOGUCHI_DENSE_MODEL`, `MADOGUCHI_MODELS_DIR`, and
+//! `MADOGUCHI_ORT_LIBRARY` or `ORT_DYLIB_PATH` (the ONNX Runtime library).
+
+mod dense;
+
+pub use dense::DenseConfig;
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +39,7 @@ pub struct Config {
     pub limits: Limits,
     pub server: ServerConfig,
     pub curation: CurationConfig,
+    pub dense: DenseConfig,
 }
 
 /// A secret (the admin token): never shown by `Debug` or serialization.
@@ -283,6 +290,7 @@ impl Config {
         if let Some(v) = env("MADOGUCHI_IPADIC_SOURCE") {
             config.paths.ipadic_source = v.into();
         }
+        config.dense.apply_env(&env)?;
         config.validate()?;
         Ok(config)
     }
@@ -412,6 +420,7 @@ impl Config {
                 p.push("curation.admin_token (or MADOGUCHI_ADMIN_TOKEN): must be at least 16 characters without spaces, e.g. `openssl rand -hex 24`".to_string());
             }
         }
+        self.dense.validate(&mut p);
         if p.is_empty() {
             Ok(())
         } else {
