@@ -113,3 +113,39 @@ pub fn fetch(name: &str, dir: &Path, force: bool, progress: bool) -> Result<Path
     std::fs::rename(&tmp, dir).map_err(io(dir))?;
     Ok(dir.to_path_buf())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_model_is_refused_with_the_known_ones_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = fetch("no-such-model", &dir.path().join("m"), false, false).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("multilingual-e5-small"), "{msg}");
+        assert!(!dir.path().join("m").exists());
+    }
+
+    #[test]
+    fn a_complete_folder_is_not_downloaded_again() {
+        // The tiny fixture is a complete folder: no network is touched.
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-model");
+        let out = fetch("multilingual-e5-small", &fixture, false, false).unwrap();
+        assert_eq!(out, fixture);
+    }
+
+    #[test]
+    fn known_models_exist_in_fastembed() {
+        for k in known() {
+            let info = TextEmbedding::get_model_info(&k.model).unwrap();
+            assert!(
+                info.model_code.starts_with("intfloat/"),
+                "{}",
+                info.model_code
+            );
+            assert!(k.similarity_floor < k.similarity_full);
+        }
+    }
+}
