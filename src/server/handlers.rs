@@ -65,7 +65,8 @@ pub struct Readiness {
     pub ready: bool,
     pub entries: usize,
     pub tenants: usize,
-    /// Questions are being logged for curation.
+    /// Questions are being logged for curation: false when curation is off, or while
+    /// the store's writes fail (full disk, read-only folder; see `/metrics`).
     pub curation: bool,
     /// Dense (embedding) retrieval: on with its model, or off and why.
     pub dense: crate::retrieve::dense::DenseStatus,
@@ -307,7 +308,12 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Json<Readiness> {
         ready: true,
         entries: live.engine.knowledge().len(),
         tenants: live.tenants.len(),
-        curation: state.curation().is_some(),
+        curation: state.curation().is_some_and(|c| {
+            !c.writer
+                .counters()
+                .failing
+                .load(std::sync::atomic::Ordering::Relaxed)
+        }),
         dense: live.engine.dense_status().clone(),
     })
 }

@@ -3,12 +3,17 @@
 //! [`Writer::close`] stops accepting, drains what was accepted, and waits, so every
 //! event that `send` acknowledged is written before shutdown completes. The writer
 //! thread also purges rows older than the retention period, at start and hourly.
+//!
+//! A failing store (full disk, read-only folder) never stops the writer: each failed
+//! batch is counted (`failed`) and lost, `failing` is set until a write succeeds again,
+//! and the error is logged once per burst of failures (plus a reminder at most every
+//! [`REMIND_EVERY`]), not once per batch: a full disk must not also fill the log.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Event, Store};
 
@@ -18,6 +23,9 @@ const BATCH: usize = 256;
 /// How often old rows are purged.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
+/// While writes keep failing, the error is logged again at most this often.
+pub const REMIND_EVERY: Duration = Duration::from_secs(300);
+
 /// Counters of a writer, for `/metrics`.
 #[derive(Debug, Default)]
 pub struct Counters {
@@ -26,6 +34,8 @@ pub struct Counters {
     pub dropped: AtomicU64,
     pub failed: AtomicU64,
     pub purged: AtomicU64,
+    /// The latest write failed (and none succeeded since): curation is degraded.
+    pub failing: AtomicBool,
 }
 
 /// The queue and its writer thread.
@@ -119,11 +129,12 @@ fn purge(store: &dyn Store, counters: &Counters, retention_days: u32) {
 
 fn drain(rx: Receiver<Event>, store: Arc<dyn Store>, counters: Arc<Counters>, retention_days: u32) {
     purge(store.as_ref(), &counters, retention_days);
-    let mut last_purge = std::time::Instant::now();
+    let mut last_purge = Instant::now();
+    let mut burst = Burst::default();
     loop {
         if last_purge.elapsed() >= PURGE_EVERY {
             purge(store.as_ref(), &counters, retention_days);
-            last_purge = std::time::Instant::now();
+            last_purge = Instant::now();
         }
         let first = match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(e) => e,
@@ -137,18 +148,49 @@ fn drain(rx: Receiver<Event>, store: Arc<dyn Store>, counters: Arc<Counters>, re
                 Err(_) => break,
             }
         }
+        let n = batch.len() as u64;
         match store.write(&batch) {
             Ok(()) => {
-                counters
-                    .written
-                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                counters.written.fetch_add(n, Ordering::Relaxed);
+                counters.failing.store(false, Ordering::Relaxed);
+                burst.succeeded();
             }
             Err(e) => {
-                counters
-                    .failed
-                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
-                tracing::error!(error = %e, events = batch.len(), "curation store write failed; events lost");
+                counters.failed.fetch_add(n, Ordering::Relaxed);
+                counters.failing.store(true, Ordering::Relaxed);
+                burst.failed(n, &e);
             }
+        }
+    }
+}
+
+/// A run of failed writes, so that it is logged once (with a reminder every
+/// [`REMIND_EVERY`]) and its end is logged with how many events it lost.
+#[derive(Default)]
+struct Burst {
+    /// Events lost in the current run; 0 when writes succeed.
+    lost: u64,
+    last_log: Option<Instant>,
+}
+
+impl Burst {
+    fn failed(&mut self, events: u64, error: &super::StoreError) {
+        let first = self.lost == 0;
+        self.lost += events;
+        if first {
+            tracing::error!(error = %error, events, "curation store write failed; answering goes on, curation logging is degraded (lost events are counted in /metrics as outcome=\"failed\"; further failures are not logged one by one)");
+            self.last_log = Some(Instant::now());
+        } else if self.last_log.is_none_or(|t| t.elapsed() >= REMIND_EVERY) {
+            tracing::error!(error = %error, lost = self.lost, "curation store writes still failing");
+            self.last_log = Some(Instant::now());
+        }
+    }
+
+    fn succeeded(&mut self) {
+        if self.lost > 0 {
+            tracing::warn!(lost = self.lost, "curation store writes recovered");
+            self.lost = 0;
+            self.last_log = None;
         }
     }
 }

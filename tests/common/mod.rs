@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use madoguchi::analysis::{dictionary, Analyzer, AnalyzerFiles};
 use madoguchi::{Config, Engine};
 
+pub mod curation;
+
 /// The repository root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
