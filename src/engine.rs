@@ -148,12 +148,13 @@ impl Engine {
                 Ok(d) => (Some(d), None),
                 Err(e) => (None, Some(e)),
             };
+        let broken = dense_status.as_ref().is_some_and(|e| !e.is_absence());
         let dense_status = match (&dense, &dense_status) {
             (Some(d), _) => DenseStatus::on(d),
             (None, Some(e)) => DenseStatus::off(e),
             (None, None) => DenseStatus::off(&DenseError::Disabled),
         };
-        log_dense_once(&dense_status, dense.is_none() && config.dense.enabled);
+        log_dense_once(&dense_status, broken);
         let report = OpenReport {
             dictionary_built,
             index_state,
@@ -454,10 +455,10 @@ fn shown_sources(d: &Decision) -> Vec<&'static str> {
 }
 
 /// Logs the dense retrieval state when it changes (once per process for the usual
-/// "no model here"), at a level that matches: a missing model is the normal state
-/// of a fresh install, a broken one is a warning.
+/// "no model here"), at a level that matches: a missing model or runtime is the
+/// normal state of a fresh install (info), a broken one is a warning.
 /// Returns whether it logged.
-fn log_dense_once(status: &DenseStatus, unexpected: bool) -> bool {
+fn log_dense_once(status: &DenseStatus, broken: bool) -> bool {
     static LAST: std::sync::Mutex<Option<DenseStatus>> = std::sync::Mutex::new(None);
     let mut last = LAST.lock().unwrap_or_else(|p| p.into_inner());
     if last.as_ref() == Some(status) {
@@ -466,7 +467,7 @@ fn log_dense_once(status: &DenseStatus, unexpected: bool) -> bool {
     *last = Some(status.clone());
     if status.enabled {
         tracing::info!("{}", status.reason);
-    } else if unexpected && !status.reason.contains("does not exist") {
+    } else if broken {
         tracing::warn!("{}", status.reason);
     } else {
         tracing::info!("{}", status.reason);

@@ -45,6 +45,20 @@ pub enum DenseError {
     Download(String),
 }
 
+impl DenseError {
+    /// True when dense retrieval is off because something is simply not there (turned
+    /// off, no runtime library, no model folder), as on a fresh install; false when
+    /// something present is broken.
+    pub fn is_absence(&self) -> bool {
+        match self {
+            DenseError::Disabled => true,
+            DenseError::Runtime { problem, .. } => problem == model::NOT_FOUND,
+            DenseError::ModelFolder { problem, .. } => problem == model::ABSENT,
+            _ => false,
+        }
+    }
+}
+
 /// Something that turns texts into vectors (fastembed in production; anything in
 /// tests).
 pub trait Embedder: Send + Sync + std::fmt::Debug {
@@ -251,5 +265,34 @@ impl DenseStatus {
             model: None,
             reason: format!("answering with keyword retrieval only: {why}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_things_are_absences_broken_things_are_not() {
+        let dir = std::env::temp_dir().join("madoguchi-no-such-model-folder");
+        let missing_model = FastEmbedder::load(&dir).unwrap_err();
+        assert!(missing_model.is_absence(), "{missing_model}");
+        assert_eq!(
+            missing_model
+                .to_string()
+                .matches("madoguchi-no-such-model-folder")
+                .count(),
+            1,
+            "the folder is named once: {missing_model}"
+        );
+        let missing_runtime = model::init_runtime(&dir.join("libonnxruntime.so")).unwrap_err();
+        assert!(missing_runtime.is_absence());
+        assert!(DenseError::Disabled.is_absence());
+        assert!(!DenseError::Embed("boom".into()).is_absence());
+        let incomplete = DenseError::ModelFolder {
+            dir,
+            problem: "tokenizer.json is missing".into(),
+        };
+        assert!(!incomplete.is_absence());
     }
 }

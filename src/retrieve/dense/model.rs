@@ -119,16 +119,22 @@ impl ModelSpec {
     }
 }
 
+/// The problem of a model folder that is not there at all (the normal state of a
+/// fresh install).
+pub const ABSENT: &str = "the folder does not exist";
+/// The problem of a runtime library that is not there at all.
+pub const NOT_FOUND: &str = "file not found";
+
 /// Everything wrong with a model folder, for `madoguchi model check` and the logs.
 pub fn folder_problems(dir: &Path) -> Vec<String> {
     if !dir.is_dir() {
-        return vec![format!("model folder {} does not exist", dir.display())];
+        return vec![ABSENT.to_string()];
     }
     let mut p: Vec<String> = MODEL_FILES
         .iter()
         .chain(std::iter::once(&SPEC_FILE))
         .filter(|f| !dir.join(f).is_file())
-        .map(|f| format!("{} is missing", dir.join(f).display()))
+        .map(|f| format!("{f} is missing"))
         .collect();
     if p.is_empty() {
         if let Err(e) = ModelSpec::read(dir) {
@@ -145,7 +151,7 @@ pub fn init_runtime(library: &Path) -> Result<(), DenseError> {
     static OUTCOME: OnceLock<Result<(), String>> = OnceLock::new();
     let missing = || DenseError::Runtime {
         library: library.to_path_buf(),
-        problem: "file not found".into(),
+        problem: NOT_FOUND.into(),
     };
     if OUTCOME.get().is_none() && !library.is_file() {
         return Err(missing());
