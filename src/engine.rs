@@ -230,14 +230,18 @@ impl Engine {
         question: &str,
         tenant: &str,
     ) -> Result<(Analysis, Decision), AskError> {
-        let chars = question.chars().count();
-        let max = self.config.limits.max_question_chars;
-        if chars > max {
-            return Err(AskError::TooLong { chars, max });
-        }
-        if question.trim().is_empty() {
-            return Err(AskError::Empty);
-        }
+        check_question(question, self.config.limits.max_question_chars)?;
+        self.run_composed(question, tenant)
+    }
+
+    /// Analyzes, retrieves and decides on text the engine put together itself (the
+    /// previous question and a reply, a category and a follow-up): the input limits
+    /// apply to each message a resident types, not to such combinations.
+    pub(crate) fn run_composed(
+        &self,
+        question: &str,
+        tenant: &str,
+    ) -> Result<(Analysis, Decision), AskError> {
         let internal = |e: &dyn std::fmt::Display| AskError::Internal(e.to_string());
         let analysis = self.analyzer.analyze(question).map_err(|e| internal(&e))?;
         let candidates = self
@@ -316,6 +320,21 @@ impl Engine {
             score: round3(s.confidence),
         })
     }
+}
+
+/// The engine's only input checks: at most `max_chars` characters, not blank.
+pub fn check_question(question: &str, max_chars: usize) -> Result<(), AskError> {
+    let chars = question.chars().count();
+    if chars > max_chars {
+        return Err(AskError::TooLong {
+            chars,
+            max: max_chars,
+        });
+    }
+    if question.trim().is_empty() {
+        return Err(AskError::Empty);
+    }
+    Ok(())
 }
 
 fn round3(x: f32) -> f32 {
