@@ -59,12 +59,12 @@ for t in "${targets[@]}"; do
   else
     failed+=("$t")
     artifact=$(grep -oE '(crash|leak|timeout|oom|slow-unit)-[0-9a-f]+' "$log" | tail -1 || true)
-    tail -n 40 "$log"
+    # The panic message (or libFuzzer's error), not the backtrace that follows it.
+    grep -m1 -A6 -E "panicked at|ERROR: libFuzzer" "$log" || tail -n 30 "$log"
     echo "!!! $t failed (exit $status) after ${runs:-?} executions"
     if [ -n "$artifact" ]; then
       echo "    input: fuzz/artifacts/$t/$artifact"
-      echo "    reproduce: cargo ${toolchain[*]} fuzz run --sanitizer $sanitizer $t fuzz/artifacts/$t/$artifact"
-      if [ -n "${RUSTC_BOOTSTRAP:-}" ]; then echo "    (with RUSTC_BOOTSTRAP=1 set)"; fi
+      echo "    reproduce: ${RUSTC_BOOTSTRAP:+RUSTC_BOOTSTRAP=1 }cargo ${toolchain[*]:+${toolchain[*]} }fuzz run --sanitizer $sanitizer $t fuzz/artifacts/$t/$artifact"
     fi
   fi
 done

@@ -152,3 +152,18 @@ fn a_second_message_is_not_rejected_for_the_length_of_both_together() {
     let too_long = "あ".repeat(1001);
     assert!(engine.converse(&too_long, NATIONAL, &ctx).is_err());
 }
+
+/// fuzz target `knowledge_loader`: the file `entry = [\n]`. A file without `entry` is
+/// reported («no [[entry]] tables — add entries, or remove the file»), but an empty
+/// `entry` array passed without a word and contributed nothing; writing its (zero)
+/// entries back gave a file that was rejected. Both now get the same problem.
+#[test]
+fn an_empty_entry_array_is_reported_like_a_file_without_entries() {
+    for text in ["entry = [\n]\n", "entry = []", "# nothing\n"] {
+        let (kb, problems) =
+            KnowledgeBase::from_sources(vec![(PathBuf::from("empty.toml"), text.into())], None);
+        assert!(kb.is_empty());
+        assert_eq!(problems.len(), 1, "{text:?}: {problems:?}");
+        assert_eq!(problems[0].message, "no [[entry]] tables", "{text:?}");
+    }
+}

@@ -121,7 +121,11 @@ pub fn parse_file(
             "entries go in [[entry]] tables",
         ));
     }
-    let Some(list) = table.get("entry") else {
+    // `entry = []` holds no entries either: the same problem as no `entry` at all.
+    let list = table
+        .get("entry")
+        .filter(|l| l.as_array().is_none_or(|a| !a.is_empty()));
+    let Some(list) = list else {
         problems.push(Problem::file(
             path,
             "no [[entry]] tables",
