@@ -295,7 +295,19 @@ impl Engine {
         question: &str,
         tenant: &str,
     ) -> Result<(Analysis, Decision), AskError> {
-        self.run_with(question, tenant, Retrievers::Hybrid)
+        check_question(question, self.config.limits.max_question_chars)?;
+        self.run_composed(question, tenant)
+    }
+
+    /// Analyzes, retrieves and decides on text the engine put together itself (the
+    /// previous question and a reply, a category and a follow-up): the input limits
+    /// apply to each message a resident types, not to such combinations.
+    pub(crate) fn run_composed(
+        &self,
+        question: &str,
+        tenant: &str,
+    ) -> Result<(Analysis, Decision), AskError> {
+        self.retrieve_and_decide(question, tenant, Retrievers::Hybrid)
     }
 
     fn run_with(
@@ -304,14 +316,16 @@ impl Engine {
         tenant: &str,
         retrievers: Retrievers,
     ) -> Result<(Analysis, Decision), AskError> {
-        let chars = question.chars().count();
-        let max = self.config.limits.max_question_chars;
-        if chars > max {
-            return Err(AskError::TooLong { chars, max });
-        }
-        if question.trim().is_empty() {
-            return Err(AskError::Empty);
-        }
+        check_question(question, self.config.limits.max_question_chars)?;
+        self.retrieve_and_decide(question, tenant, retrievers)
+    }
+
+    fn retrieve_and_decide(
+        &self,
+        question: &str,
+        tenant: &str,
+        retrievers: Retrievers,
+    ) -> Result<(Analysis, Decision), AskError> {
         let internal = |e: &dyn std::fmt::Display| AskError::Internal(e.to_string());
         let analysis = self.analyzer.analyze(question).map_err(|e| internal(&e))?;
         let stats = QueryStats::of(&analysis);
@@ -473,6 +487,21 @@ fn log_dense_once(status: &DenseStatus, broken: bool) -> bool {
         tracing::info!("{}", status.reason);
     }
     true
+}
+
+/// The engine's only input checks: at most `max_chars` characters, not blank.
+pub fn check_question(question: &str, max_chars: usize) -> Result<(), AskError> {
+    let chars = question.chars().count();
+    if chars > max_chars {
+        return Err(AskError::TooLong {
+            chars,
+            max: max_chars,
+        });
+    }
+    if question.trim().is_empty() {
+        return Err(AskError::Empty);
+    }
+    Ok(())
 }
 
 fn round3(x: f32) -> f32 {

@@ -11,10 +11,34 @@
 //!    of the iteration-free wave dashes collapse.
 //! 5. Whitespace collapses to single ASCII spaces; the result is trimmed.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-/// Normalizes `text` as described in the module docs. Never panics, for any input.
+/// Normalizes `text` as described in the module docs. Never panics, for any input, and
+/// is idempotent: `normalize(normalize(x)) == normalize(x)`.
 pub fn normalize(text: &str) -> String {
+    let mut out = normalize_pass(text);
+    // Dropping a mark (a variation selector between two combining marks, `・` between
+    // a kana and a combining voicing mark) can leave text that NFKC would change again:
+    // marks out of canonical order, or a base next to a mark it composes with. Another
+    // pass settles it; text already in NFKC (nearly all) needs none.
+    for _ in 0..MAX_EXTRA_PASSES {
+        if is_nfkc_quick(out.chars()) == IsNormalized::Yes {
+            break;
+        }
+        let again = normalize_pass(&out);
+        if again == out {
+            break;
+        }
+        out = again;
+    }
+    out
+}
+
+/// Extra passes allowed to settle the text (each only reorders or composes marks).
+const MAX_EXTRA_PASSES: usize = 4;
+
+/// One pass of the steps in the module docs.
+fn normalize_pass(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prev: Option<char> = None;
     for c in text.nfkc().flat_map(char::to_lowercase) {

@@ -196,7 +196,7 @@ impl Engine {
             (&ctx.last_question, decision.kind == DecisionKind::Answer)
         {
             // After a question we could not place, a second message may complete it.
-            let (_, combined) = self.run(&format!("{previous} {question}"), tenant)?;
+            let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
             if combined.kind == DecisionKind::Answer {
                 decision = combined;
                 in_context = true;
@@ -342,14 +342,14 @@ impl Engine {
         p: &Pending,
         plain: &Decision,
     ) -> Result<Option<Decision>, AskError> {
-        let (_, combined) = self.run(&format!("{} {reply}", p.question), tenant)?;
+        let (_, combined) = self.run_composed(&format!("{} {reply}", p.question), tenant)?;
         let label_of = |s: &Scored| self.category_of(tenant, &s.candidate.id).map(situation);
         let in_options =
             |s: &Scored| label_of(s).is_some_and(|l| p.options.iter().any(|o| o.label == l));
         // The reply tells the situation (which category); the first question tells
         // what is asked about it, so the entry is chosen by the first question within
         // the category (by both texts when the first alone finds none there).
-        let (_, first) = self.run(&p.question, tenant)?;
+        let (_, first) = self.run_composed(&p.question, tenant)?;
         let floor = self.config().decide.suggest_min_confidence;
         let within = |label: &str| {
             let keep = |s: &Scored| label_of(s).as_deref() == Some(label);
@@ -403,7 +403,7 @@ impl Engine {
         // A reply that describes another situation refines the previous question:
         // both together point to another category's entry, at least as surely as the
         // reply alone points anywhere.
-        let (_, combined) = self.run(&format!("{previous} {question}"), tenant)?;
+        let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
         if let (DecisionKind::Answer, Some(top)) = (&combined.kind, &combined.top) {
             let category = self.category_of(tenant, &top.candidate.id);
             let surer = plain.kind != DecisionKind::Answer
@@ -422,7 +422,7 @@ impl Engine {
         if plain.kind == DecisionKind::Answer && (!short || plain_on_topic) {
             return Ok(None);
         }
-        let (_, anchored) = self.run(&format!("{} {question}", last.category), tenant)?;
+        let (_, anchored) = self.run_composed(&format!("{} {question}", last.category), tenant)?;
         let on_topic = |s: &Scored| {
             self.category_of(tenant, &s.candidate.id) == Some(last.category.as_str())
                 || last.related.contains(&s.candidate.id)
@@ -455,7 +455,7 @@ impl Engine {
                 .map(situation);
             wanted.extend(best);
         }
-        let (_, first) = self.run(previous, tenant)?;
+        let (_, first) = self.run_composed(previous, tenant)?;
         if wanted.contains(&situation(&last.category)) {
             // A confirmation (「国保です」 after a 国保 answer): the answer stands.
             return Ok(self.answer_among(&first.ranked, f32::MIN, |s| s.candidate.id == last.id));

@@ -97,7 +97,7 @@ pub fn export(
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     w.write_record(HEADER)?;
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
         let code = if e.tenant == NATIONAL {
             String::new()
         } else {
@@ -108,20 +108,38 @@ pub fn export(
         } else {
             name_of(&e.tenant)
         };
-        w.write_record([
-            code.as_str(),
-            &e.id,
-            &name,
-            domain_label(e.domain),
-            &e.category,
-            &e.question,
-            e.answer.trim(),
-            &e.alt_questions.join("\n"),
-            &e.source,
-            &e.source_url,
-            &e.reviewed.to_string(),
-            &e.related.join(" "),
-        ])?;
+        let record = [
+            code,
+            e.id.clone(),
+            name,
+            domain_label(e.domain).to_string(),
+            e.category.clone(),
+            e.question.clone(),
+            e.answer.trim().to_string(),
+            e.alt_questions.join("\n"),
+            e.source.clone(),
+            e.source_url.clone(),
+            e.reviewed.to_string(),
+            e.related.join(" "),
+        ];
+        if encoding == Encoding::ShiftJis {
+            // Every cell, not only the texts: the encoder would silently write what it
+            // cannot hold as `&#…;` (a URL or related id with such a character, say).
+            let unencodable = record
+                .iter()
+                .flat_map(|cell| cp932_forms(cell).chars().collect::<Vec<_>>())
+                .find(|c| encoding_rs::SHIFT_JIS.encode(&c.to_string()).2);
+            if let Some(c) = unencodable {
+                return Err(CsvError::Unencodable {
+                    row: i + 2,
+                    message: format!(
+                        "「{c}」 ({}) cannot be written in Shift_JIS; export as UTF-8 instead",
+                        e.id
+                    ),
+                });
+            }
+        }
+        w.write_record(&record)?;
     }
     let text = String::from_utf8(
         w.into_inner()
@@ -135,35 +153,10 @@ pub fn export(
             out.extend(text.into_bytes());
             out
         }
-        Encoding::ShiftJis => {
-            for (i, e) in entries.iter().enumerate() {
-                let row_text = cp932_forms(&format!(
-                    "{}{}{}{}{}{}",
-                    e.question,
-                    e.answer,
-                    e.alt_questions.join(""),
-                    e.category,
-                    e.source,
-                    e.id
-                ));
-                if let Some(c) = row_text
-                    .chars()
-                    .find(|c| encoding_rs::SHIFT_JIS.encode(&c.to_string()).2)
-                {
-                    return Err(CsvError::Unencodable {
-                        row: i + 2,
-                        message: format!(
-                            "「{c}」 ({}) cannot be written in Shift_JIS; export as UTF-8 instead",
-                            e.id
-                        ),
-                    });
-                }
-            }
-            encoding_rs::SHIFT_JIS
-                .encode(&cp932_forms(&text))
-                .0
-                .into_owned()
-        }
+        Encoding::ShiftJis => encoding_rs::SHIFT_JIS
+            .encode(&cp932_forms(&text))
+            .0
+            .into_owned(),
     })
 }
 

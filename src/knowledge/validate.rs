@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use toml::{Table, Value};
 
 use super::{Domain, Entry, NATIONAL};
@@ -121,7 +121,11 @@ pub fn parse_file(
             "entries go in [[entry]] tables",
         ));
     }
-    let Some(list) = table.get("entry") else {
+    // `entry = []` holds no entries either: the same problem as no `entry` at all.
+    let list = table
+        .get("entry")
+        .filter(|l| l.as_array().is_none_or(|a| !a.is_empty()));
+    let Some(list) = list else {
         problems.push(Problem::file(
             path,
             "no [[entry]] tables",
@@ -383,6 +387,12 @@ fn parse_date(t: &Table, today: Option<NaiveDate>, ctx: &mut Ctx<'_>) -> Option<
     };
     match date {
         None => ctx.push(Some("reviewed"), "not a valid date", hint),
+        // A string date may carry a sign or a fifth digit (-2026-11-23), which TOML
+        // files cannot hold: `csv import --out` would write a file that does not load.
+        Some(d) if !(0..=9999).contains(&d.year()) => {
+            ctx.push(Some("reviewed"), format!("{d} is not a valid date"), hint);
+            return None;
+        }
         Some(d) if today.is_some_and(|t| d > t) => {
             ctx.push(Some("reviewed"), format!("{d} is in the future"), hint);
             return None;

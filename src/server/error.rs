@@ -3,6 +3,7 @@
 //! here, and never sent to clients.
 
 use axum::extract::rejection::JsonRejection;
+use axum::extract::FromRequest;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -201,10 +202,58 @@ impl From<AskError> for ApiError {
     }
 }
 
-/// `Json` whose rejection is an [`ApiError`].
-#[derive(Debug, axum::extract::FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `Json` whose rejection is an [`ApiError`]: the content type is checked before the
+/// body is read (a wrong type is 415 even when the body is too large), then the body is
+/// decoded by [`decode_json`].
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        check_json_content_type(content_type)?;
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| match r.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                _ => ApiError::InvalidJson(r.body_text()),
+            })?;
+        decode_json(&body).map(ApiJson)
+    }
+}
+
+/// Accepts `application/json` and `application/*+json` (parameters allowed), like
+/// axum's `Json`; anything else, or no content type, is 415.
+pub fn check_json_content_type(content_type: Option<&str>) -> Result<(), ApiError> {
+    let json = content_type
+        .and_then(|c| c.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == "application"
+                && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"))
+        });
+    if json {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType)
+    }
+}
+
+/// Decodes a JSON request body into `T` with the API's rejection mapping (syntax,
+/// type and unknown-field errors are all `invalid_json`). Pure, for tests and fuzzing.
+pub fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    axum::Json::<T>::from_bytes(body)
+        .map(|axum::Json(value)| value)
+        .map_err(ApiError::from)
+}
 
 #[cfg(test)]
 mod tests {

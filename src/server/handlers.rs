@@ -10,7 +10,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ApiJson};
+use super::error::{check_json_content_type, decode_json, ApiError, ApiJson};
 use super::feedback::RecentAsk;
 use super::tenants::{Tenant, Tenants};
 use super::AppState;
@@ -32,6 +32,32 @@ pub struct AskRequest {
     /// Conversation id chosen by the client (at most 128 characters).
     #[serde(default)]
     pub session: Option<String>,
+}
+
+impl AskRequest {
+    /// Decodes a `/v1/ask` body as the server does (content type, JSON, then
+    /// [`AskRequest::check`]); the tenant and origin checks need the live state. Pure,
+    /// for tests and fuzzing.
+    pub fn decode(content_type: Option<&str>, body: &[u8]) -> Result<AskRequest, ApiError> {
+        check_json_content_type(content_type)?;
+        let req: AskRequest = decode_json(body)?;
+        req.check()?;
+        Ok(req)
+    }
+
+    /// Limits on the fields that the JSON shape does not express.
+    pub fn check(&self) -> Result<(), ApiError> {
+        if self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > MAX_SESSION_CHARS)
+        {
+            return Err(ApiError::InvalidJson(format!(
+                "session must be at most {MAX_SESSION_CHARS} characters"
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// The answer, with the id to send feedback about it.
@@ -72,7 +98,8 @@ pub struct Readiness {
     pub dense: crate::retrieve::dense::DenseStatus,
 }
 
-const MAX_SESSION_CHARS: usize = 128;
+/// Longest `session` id accepted.
+pub const MAX_SESSION_CHARS: usize = 128;
 const MAX_COMMENT_CHARS: usize = 2000;
 
 /// Best candidates kept with a logged question.
@@ -139,15 +166,7 @@ pub async fn ask(
     let live = state.live();
     let tenant = tenant_of(&live.tenants, req.tenant.as_deref())?;
     check_origin(&live.tenants, &headers, &tenant)?;
-    if req
-        .session
-        .as_ref()
-        .is_some_and(|s| s.chars().count() > MAX_SESSION_CHARS)
-    {
-        return Err(ApiError::InvalidJson(format!(
-            "session must be at most {MAX_SESSION_CHARS} characters"
-        )));
-    }
+    req.check()?;
     let started = Instant::now();
     // Embedding a question takes milliseconds of CPU: with dense retrieval on, answer
     // off the async runtime so other requests are not held up.
