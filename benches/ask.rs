@@ -13,6 +13,9 @@ use std::time::Instant;
 
 use criterion::{criterion_group, Criterion};
 use madoguchi::knowledge::KnowledgeBase;
+#[path = "support/grow.rs"]
+mod grow;
+
 use madoguchi::{Config, Engine};
 
 const TARGET_ENTRIES: usize = 1000;
@@ -25,10 +28,6 @@ const QUERIES: &[(&str, &str)] = &[
     ("long", "会社を退職したので国民健康保険に入りたいのですが、手続きはいつまでに、どこで、何を持っていけばいいですか"),
 ];
 
-fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
 /// Writes the shipped knowledge, grown to `target` entries, into `dir`.
 fn grow_knowledge(dir: &Path, target: usize) -> usize {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -40,33 +39,7 @@ fn grow_knowledge(dir: &Path, target: usize) -> usize {
         .collect();
     let mut out = String::new();
     for i in 0..target {
-        let e = base[i % base.len()];
-        let copy = i / base.len();
-        // Copies get a different id and one paraphrase swapped in as the question.
-        let swap = (copy > 0 && !e.alt_questions.is_empty()).then(|| copy % e.alt_questions.len());
-        let id = if copy == 0 {
-            e.id.clone()
-        } else {
-            format!("{}-copy{copy}", e.id)
-        };
-        let question = swap.map_or(e.question.clone(), |i| e.alt_questions[i].clone());
-        let alts: Vec<String> = e
-            .alt_questions
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                if Some(i) == swap {
-                    quote(&e.question)
-                } else {
-                    quote(a)
-                }
-            })
-            .collect();
-        out.push_str(&format!(
-            "[[entry]]\nid = {}\ndomain = {}\ncategory = {}\nquestion = {}\nalt_questions = [{}]\nanswer = {}\nsource = {}\nsource_url = {}\nreviewed = {}\n\n",
-            quote(&id), quote(e.domain.as_str()), quote(&e.category), quote(&question), alts.join(", "),
-            quote(&e.answer), quote(&e.source), quote(&e.source_url), e.reviewed
-        ));
+        out.push_str(&grow::entry_toml(base[i % base.len()], i / base.len()));
     }
     std::fs::write(dir.join("grown.toml"), out).unwrap();
     target

@@ -18,6 +18,9 @@ use std::time::Instant;
 use madoguchi::converse::Context;
 use madoguchi::decide::DecisionKind;
 use madoguchi::knowledge::{KnowledgeBase, KnowledgeError};
+#[path = "../benches/support/grow.rs"]
+mod grow;
+
 use madoguchi::{AskError, Config, Engine};
 
 /// Entries per generated file.
@@ -52,10 +55,6 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ProbeError + '_ {
         path: path.to_path_buf(),
         source,
     }
-}
-
-fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
 }
 
 /// Copies `from` into `to`, recursively.
@@ -95,32 +94,7 @@ fn grow(src: &Path, out: &Path, target: usize) -> Result<(), ProbeError> {
     let mut text = String::new();
     for i in 0..target {
         let e = base[i % base.len()];
-        let copy = i / base.len();
-        // Copies get a different id and one paraphrase swapped in as the question.
-        let swap = (copy > 0 && !e.alt_questions.is_empty()).then(|| copy % e.alt_questions.len());
-        let id = if copy == 0 {
-            e.id.clone()
-        } else {
-            format!("{}-copy{copy}", e.id)
-        };
-        let question = swap.map_or(e.question.clone(), |s| e.alt_questions[s].clone());
-        let alts: Vec<String> = e
-            .alt_questions
-            .iter()
-            .enumerate()
-            .map(|(j, a)| {
-                if Some(j) == swap {
-                    quote(&e.question)
-                } else {
-                    quote(a)
-                }
-            })
-            .collect();
-        text.push_str(&format!(
-            "[[entry]]\nid = {}\ndomain = {}\ncategory = {}\nquestion = {}\nalt_questions = [{}]\nanswer = {}\nsource = {}\nsource_url = {}\nreviewed = {}\n\n",
-            quote(&id), quote(e.domain.as_str()), quote(&e.category), quote(&question), alts.join(", "),
-            quote(&e.answer), quote(&e.source), quote(&e.source_url), e.reviewed
-        ));
+        text.push_str(&grow::entry_toml(e, i / base.len()));
         if (i + 1) % PER_FILE == 0 || i + 1 == target {
             let path = national.join(format!("grown-{:04}.toml", i / PER_FILE));
             std::fs::write(&path, &text).map_err(io(&path))?;

@@ -169,34 +169,45 @@ pub fn run(engine: &Engine, cases: &[Case], progress: &dyn Fn(usize, usize)) -> 
                 &crate::converse::Context::default(),
             )
             .is_ok_and(|(r, _)| r.decision == DecisionKind::Clarify);
-        let (decision, answered, top) = match result {
-            Ok(d) => (
-                if asks_back {
-                    DecisionKind::Clarify
-                } else {
-                    d.kind
-                },
-                d.top.filter(|_| !asks_back).map(|s| s.candidate.id),
-                d.ranked
-                    .iter()
-                    .take(10)
-                    .map(|s| (s.candidate.id.clone(), s.confidence))
-                    .collect::<Vec<_>>(),
-            ),
-            Err(_) => (DecisionKind::Abstain, None, Vec::new()),
-        };
-        let ids: Vec<String> = top.iter().map(|(id, _)| id.clone()).collect();
-        out.push(Outcome {
-            rank: first_rank(&ids, &case.expected),
-            case: case.clone(),
-            decision,
-            answered,
-            top,
-            latency_us,
-        });
+        out.push(outcome(case, result, asks_back, latency_us));
         progress(i + 1, cases.len());
     }
     out
+}
+
+/// The outcome of `case` from its ranking (a rejected question counts as an
+/// abstain); `asks_back` when a conversation would have asked back instead.
+pub(crate) fn outcome(
+    case: &Case,
+    result: Result<crate::decide::Decision, crate::AskError>,
+    asks_back: bool,
+    latency_us: u64,
+) -> Outcome {
+    let (decision, answered, top) = match result {
+        Ok(d) => (
+            if asks_back {
+                DecisionKind::Clarify
+            } else {
+                d.kind
+            },
+            d.top.filter(|_| !asks_back).map(|s| s.candidate.id),
+            d.ranked
+                .iter()
+                .take(10)
+                .map(|s| (s.candidate.id.clone(), s.confidence))
+                .collect::<Vec<_>>(),
+        ),
+        Err(_) => (DecisionKind::Abstain, None, Vec::new()),
+    };
+    let ids: Vec<String> = top.iter().map(|(id, _)| id.clone()).collect();
+    Outcome {
+        rank: first_rank(&ids, &case.expected),
+        case: case.clone(),
+        decision,
+        answered,
+        top,
+        latency_us,
+    }
 }
 
 fn group_by(outcomes: &[Outcome], key: impl Fn(&Outcome) -> String) -> BTreeMap<String, Metrics> {

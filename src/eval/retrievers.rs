@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::golden::{Case, Split};
-use super::metrics::{first_rank, Metrics, Outcome};
+use super::metrics::{Metrics, Outcome};
 use super::report::esc;
-use crate::decide::DecisionKind;
 use crate::engine::{Engine, Retrievers};
 
 /// Metrics per retriever (`keyword`, `dense`, `hybrid`) and split (`all`, `tune`,
@@ -43,27 +42,7 @@ pub fn compare(engine: &Engine, cases: &[Case]) -> Comparison {
                 let started = std::time::Instant::now();
                 let d = engine.rank_with(&case.question, &case.tenant, retrievers);
                 let latency_us = started.elapsed().as_micros() as u64;
-                let (decision, answered, top) = match d {
-                    Ok(d) => (
-                        d.kind,
-                        d.top.map(|s| s.candidate.id),
-                        d.ranked
-                            .iter()
-                            .take(10)
-                            .map(|s| (s.candidate.id.clone(), s.confidence))
-                            .collect::<Vec<_>>(),
-                    ),
-                    Err(_) => (DecisionKind::Abstain, None, Vec::new()),
-                };
-                let ids: Vec<String> = top.iter().map(|(id, _)| id.clone()).collect();
-                Outcome {
-                    rank: first_rank(&ids, &case.expected),
-                    case: case.clone(),
-                    decision,
-                    answered,
-                    top,
-                    latency_us,
-                }
+                super::outcome(case, d, false, latency_us)
             })
             .collect();
         let mut splits = BTreeMap::new();
