@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::decide::{self, Decision, DecisionKind, QueryStats, Scored};
 use crate::knowledge::{KnowledgeBase, KnowledgeError, NATIONAL};
 use crate::respond::{self, AnswerView, EntryView, ErrorView, Response, SuggestionView};
-use crate::retrieve::dense::{DenseError, DenseRetriever, DenseStatus};
+use crate::retrieve::dense::{DenseRetriever, DenseStatus};
 use crate::retrieve::hybrid::{self, DenseCandidate, Weights};
 use crate::retrieve::keyword::{IndexState, KeywordIndex};
 use crate::retrieve::RetrieveError;
@@ -141,19 +141,16 @@ impl Engine {
             &|done, total| progress(OpenProgress::Indexing { done, total }),
         )?;
         progress(OpenProgress::Message("埋め込みモデルを確認しています…"));
-        let (dense, dense_status) =
+        let (dense, dense_status, broken) =
             match DenseRetriever::open(&config.dense, &paths.data_dir, &kb, &|done, total| {
                 progress(OpenProgress::Embedding { done, total })
             }) {
-                Ok(d) => (Some(d), None),
-                Err(e) => (None, Some(e)),
+                Ok(d) => {
+                    let status = DenseStatus::on(&d);
+                    (Some(d), status, false)
+                }
+                Err(e) => (None, DenseStatus::off(&e), !e.is_absence()),
             };
-        let broken = dense_status.as_ref().is_some_and(|e| !e.is_absence());
-        let dense_status = match (&dense, &dense_status) {
-            (Some(d), _) => DenseStatus::on(d),
-            (None, Some(e)) => DenseStatus::off(e),
-            (None, None) => DenseStatus::off(&DenseError::Disabled),
-        };
         log_dense_once(&dense_status, broken);
         let report = OpenReport {
             dictionary_built,
@@ -339,15 +336,15 @@ impl Engine {
         let decide = |c| decide::decide(c, &stats, &self.config.decide, &self.config.retrieve);
         let mut keyword = decide(candidates);
         keyword.sources = vec!["keyword"];
+        let Some(dense) = self.dense.as_ref() else {
+            return Ok((analysis, keyword));
+        };
         let dense_cfg = &self.config.dense;
         let confident = keyword.kind == DecisionKind::Answer
             && keyword
                 .top
                 .as_ref()
                 .is_some_and(|t| t.confidence >= dense_cfg.skip_above_confidence);
-        let Some(dense) = self.dense.as_ref() else {
-            return Ok((analysis, keyword));
-        };
         if retrievers == Retrievers::Keyword || (retrievers == Retrievers::Hybrid && confident) {
             return Ok((analysis, keyword));
         }
@@ -479,9 +476,7 @@ fn log_dense_once(status: &DenseStatus, broken: bool) -> bool {
         return false;
     }
     *last = Some(status.clone());
-    if status.enabled {
-        tracing::info!("{}", status.reason);
-    } else if broken {
+    if broken {
         tracing::warn!("{}", status.reason);
     } else {
         tracing::info!("{}", status.reason);
@@ -542,6 +537,7 @@ fn index_fingerprint(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::retrieve::dense::DenseError;
 
     #[test]
     fn the_dense_state_is_logged_once_until_it_changes() {

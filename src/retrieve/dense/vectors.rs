@@ -135,20 +135,20 @@ pub fn open_or_build(
     let old = load(dir).ok().filter(|(m, _)| {
         m.format == FORMAT && m.model == model && m.fingerprint == fingerprint && m.dim == dim
     });
-    let mut reuse: HashMap<(&str, String), &[f32]> = HashMap::new();
+    let mut reuse: HashMap<(&str, &str), &[f32]> = HashMap::new();
     if let Some((m, data)) = &old {
         let mut at = 0;
         for e in &m.entries {
             let len = e.rows * dim;
             if let Some(rows) = data.get(at..at + len) {
-                reuse.insert((e.key.as_str(), e.hash.clone()), rows);
+                reuse.insert((e.key.as_str(), e.hash.as_str()), rows);
             }
             at += len;
         }
     }
     let hashes: Vec<String> = entries.iter().map(|e| hash_texts(&e.texts)).collect();
     let todo: Vec<usize> = (0..entries.len())
-        .filter(|&i| !reuse.contains_key(&(entries[i].key.as_str(), hashes[i].clone())))
+        .filter(|&i| !reuse.contains_key(&(entries[i].key.as_str(), hashes[i].as_str())))
         .collect();
     let pending: Vec<&String> = todo.iter().flat_map(|&i| &entries[i].texts).collect();
     let total = pending.len();
@@ -172,7 +172,7 @@ pub fn open_or_build(
     let mut stored = Vec::with_capacity(entries.len());
     let mut stats = BuildStats::default();
     for (i, e) in entries.iter().enumerate() {
-        match reuse.get(&(e.key.as_str(), hashes[i].clone())) {
+        match reuse.get(&(e.key.as_str(), hashes[i].as_str())) {
             Some(rows) => {
                 data.extend_from_slice(rows);
                 stats.reused += 1;
