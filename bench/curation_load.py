@@ -9,28 +9,18 @@ Usage (from scripts/load-curation.sh):
 Prints the numbers and exits 1 when a check fails."""
 
 import argparse
-import csv
 import datetime
-import glob
 import http.client
 import json
 import os
 import random
 import signal
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-
-def questions(pattern):
-    out = []
-    for path in sorted(glob.glob(pattern)):
-        with open(path, encoding="utf-8") as f:
-            out += [row["question"] for row in csv.DictReader(f, delimiter="\t")]
-    return out
+from serverlib import golden_rows, prepare, start
 
 
 def main():
@@ -42,18 +32,13 @@ def main():
     ap.add_argument("--kill", action="store_true", help="SIGKILL halfway, restart, check")
     a = ap.parse_args()
 
-    oos = questions("eval/golden/out_of_scope.tsv")
-    ins = [q for p in ("childcare", "mynumber", "health_insurance") for q in questions(f"eval/golden/{p}.tsv")]
+    oos = [r["question"] for r in golden_rows("eval/golden/out_of_scope.tsv")]
+    ins = [r["question"] for p in ("childcare", "mynumber", "health_insurance")
+           for r in golden_rows(f"eval/golden/{p}.tsv")]
     rng = random.Random(7)
     plan = [rng.choice(oos) if rng.random() < a.oos else rng.choice(ins) for _ in range(a.asks)]
 
-    data = tempfile.mkdtemp(prefix="madoguchi-load-")
-    cfg = os.path.join(data, "madoguchi.toml")
-    with open(cfg, "w") as f:
-        f.write("[server]\nrate_limit_per_second = 1000000\nrate_limit_burst = 1000000\n"
-                "[curation]\nwatch_knowledge = false\n")
-    env = dict(os.environ, MADOGUCHI_DATA_DIR=data, MADOGUCHI_CONFIG=cfg)
-    subprocess.run([a.bin, "-q", "index"], env=env, check=True, stdout=subprocess.DEVNULL)
+    data, env = prepare(a.bin, "madoguchi-load-")
     db_path = os.path.join(data, "curation.sqlite3")
 
     if a.kill:
@@ -85,21 +70,6 @@ def main():
           and daily.get("asks", 0) == a.asks)
     print("OK: every acknowledged abstain is in the database" if ok else "FAILED")
     sys.exit(0 if ok else 1)
-
-
-def start(binary, env, data):
-    """Starts the server on a free port; returns (process, port)."""
-    log = open(os.path.join(data, "serve.log"), "a+")
-    proc = subprocess.Popen([binary, "serve", "-q", "--addr", "127.0.0.1:0"], env=env, stdout=log, stderr=log)
-    start_at = log.tell()
-    for _ in range(300):
-        log.seek(start_at)
-        text = log.read()
-        if "serving on http://" in text:
-            return proc, int(text.split("serving on http://")[1].split()[0].rsplit(":", 1)[1])
-        time.sleep(0.1)
-    proc.kill()
-    sys.exit("the server did not start:\n" + text)
 
 
 def phase(plan, port, threads, progress=None):

@@ -14,9 +14,7 @@ Exits 1 when the run had errors, the server did not exit 0 after SIGTERM, or
 curation events were lost (failed) or left unwritten."""
 
 import argparse
-import csv
 import datetime
-import glob
 import http.client
 import json
 import os
@@ -25,9 +23,10 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+
+from serverlib import golden_rows, prepare, start
 
 SWEEP = [4, 8, 16, 32, 64, 128, 256]
 SWEEP_SECONDS = 6
@@ -53,23 +52,15 @@ end
 """
 
 
-def rows(pattern):
-    out = []
-    for path in sorted(glob.glob(pattern)):
-        with open(path, encoding="utf-8") as f:
-            out += list(csv.DictReader(f, delimiter="\t"))
-    return out
-
-
 def bodies(rng, n=400):
     """A shuffled mix: 55% in scope, 25% out of scope, 12% hiragana, 8% the demo
     municipality (with its tenant code)."""
     national = [r for p in ("childcare", "mynumber", "health_insurance")
-                for r in rows(f"eval/golden/{p}.tsv")]
+                for r in golden_rows(f"eval/golden/{p}.tsv")]
     kana = [r["question"] for r in national if r["register"] == "hiragana"]
     ins = [r["question"] for r in national if r["register"] != "hiragana"]
-    oos = [r["question"] for r in rows("eval/golden/out_of_scope.tsv")]
-    local = [r["question"] for r in rows("eval/golden/tenant-990001.tsv")]
+    oos = [r["question"] for r in golden_rows("eval/golden/out_of_scope.tsv")]
+    local = [r["question"] for r in golden_rows("eval/golden/tenant-990001.tsv")]
     out = []
     for _ in range(n):
         x = rng.random()
@@ -82,23 +73,6 @@ def bodies(rng, n=400):
         else:
             out.append({"q": rng.choice(local), "tenant": "990001"})
     return ["  [==[%s]==]," % json.dumps(b, ensure_ascii=False) for b in out]
-
-
-def start(binary, env, data):
-    log = open(os.path.join(data, "serve.log"), "w+")
-    proc = subprocess.Popen([binary, "serve", "-q", "--addr", "127.0.0.1:0"], env=env,
-                            stdout=log, stderr=log)
-    text = ""
-    for _ in range(600):
-        log.seek(0)
-        text = log.read()
-        if "serving on http://" in text:
-            return proc, int(text.split("serving on http://")[1].split()[0].rsplit(":", 1)[1])
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    proc.kill()
-    sys.exit("the server did not start:\n" + text)
 
 
 def wrk(port, lua, seconds, connections, threads):
@@ -162,13 +136,7 @@ def main():
     ap.add_argument("--out", default="target/load-sustained.md")
     a = ap.parse_args()
 
-    data = tempfile.mkdtemp(prefix="madoguchi-sustained-")
-    cfg = os.path.join(data, "madoguchi.toml")
-    with open(cfg, "w") as f:
-        f.write("[server]\nrate_limit_per_second = 1000000\nrate_limit_burst = 1000000\n"
-                "[curation]\nwatch_knowledge = false\n")
-    env = dict(os.environ, MADOGUCHI_DATA_DIR=data, MADOGUCHI_CONFIG=cfg)
-    subprocess.run([a.bin, "-q", "index"], env=env, check=True, stdout=subprocess.DEVNULL)
+    data, env = prepare(a.bin, "madoguchi-sustained-")
     lua = os.path.join(data, "sustained.lua")
     with open(lua, "w", encoding="utf-8") as f:
         f.write(LUA % "\n".join(bodies(random.Random(11))))
