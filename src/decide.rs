@@ -158,7 +158,9 @@ pub fn decide(
     rcfg: &RetrieveConfig,
 ) -> Decision {
     let best_bm25 = candidates.iter().map(|c| c.bm25).fold(0f32, f32::max);
+    let best_phrasing = candidates.iter().map(|c| c.phrasing).fold(0f32, f32::max);
     let rel = |x: f32, best: f32| if best > 0.0 { x / best } else { 0.0 };
+    let p = rcfg.phrasing_weight;
     let mut scored: Vec<Scored> = candidates
         .into_iter()
         .map(|c| {
@@ -170,8 +172,11 @@ pub fn decide(
                 rcfg.local_bonus
             };
             // Retrieval evidence: the fused keyword + dense rank when dense retrieval
-            // took part, else BM25 relative to the best.
-            let retrieval = c.fused.unwrap_or_else(|| rel(c.bm25, best_bm25));
+            // took part, else BM25 relative to the best, blending the entry's pooled
+            // score with that of its best single phrasing.
+            let retrieval = c.fused.unwrap_or_else(|| {
+                (1.0 - p) * rel(c.bm25, best_bm25) + p * rel(c.phrasing, best_phrasing)
+            });
             let merit =
                 (1.0 - rcfg.rank_bm25_weight) * confidence + rcfg.rank_bm25_weight * retrieval;
             Scored {
@@ -194,6 +199,20 @@ pub fn decide(
     let margin = match plausible.as_slice() {
         [] => 0.0,
         [only] => only.merit,
+        // A municipality's own entry ranked first needs its lead over other local
+        // entries, but over a national entry the bonus counts as lead: the
+        // municipality prefers its own answer (which carries its counter and rules)
+        // when the two fit about equally.
+        [first, rest @ ..] if first.candidate.tenant != NATIONAL => rest
+            .iter()
+            .map(|s| {
+                if s.candidate.tenant == NATIONAL {
+                    first.rank - s.rank + rcfg.local_bonus
+                } else {
+                    first.merit - s.merit
+                }
+            })
+            .fold(f32::MAX, f32::min),
         [first, rest @ ..] => first.merit - rest.iter().map(|s| s.merit).fold(f32::MIN, f32::max),
     };
     let kind = match plausible.first() {
@@ -233,6 +252,7 @@ mod tests {
             bm25,
             word_coverage: word,
             kana_coverage: kana,
+            phrasing: 0.0,
             dense_confidence: 0.0,
             fused: None,
             found_by: crate::retrieve::Found::KEYWORD,
@@ -332,6 +352,26 @@ mod tests {
         // b has the higher BM25 (e.g. a long answer repeating a word) but covers less.
         let d = run(vec![cand("a", 6.0, 0.9, 0.9), cand("b", 9.0, 0.3, 0.3)]);
         assert_eq!(d.top.unwrap().candidate.id, "a");
+    }
+
+    #[test]
+    fn a_local_entry_as_good_as_a_national_one_is_answered() {
+        // 窓口市's reissue entry (with its counter) vs the national 紛失 entry: both
+        // cover the question; the local one comes first by the bonus and is answered.
+        let local = |id: &str, bm25: f32| Candidate {
+            tenant: "990001".into(),
+            ..cand(id, bm25, 1.0, 1.0)
+        };
+        let d = run(vec![cand("national", 10.0, 1.0, 1.0), local("local", 8.0)]);
+        assert_eq!(d.kind, DecisionKind::Answer);
+        assert_eq!(d.top.unwrap().candidate.id, "local");
+        // Two local entries that fit equally: no clear lead, suggest both.
+        let d = run(vec![
+            cand("national", 10.0, 1.0, 1.0),
+            local("local-a", 8.0),
+            local("local-b", 8.0),
+        ]);
+        assert_eq!(d.kind, DecisionKind::Suggest);
     }
 
     #[test]

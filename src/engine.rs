@@ -403,8 +403,8 @@ impl Engine {
         for s in d.ranked.iter().take(10) {
             let c = &s.candidate;
             out.push_str(&format!(
-                "  {:<48} bm25 {:>6.2}  words {:.2}  kana {:.2}  dense {:.2}  confidence {:.2}  rank {:.3}\n",
-                c.id, c.bm25, c.word_coverage, c.kana_coverage, c.dense_confidence, s.confidence, s.rank
+                "  {:<48} bm25 {:>6.2}  phrasing {:>6.2}  words {:.2}  kana {:.2}  dense {:.2}  confidence {:.2}  rank {:.3}\n",
+                c.id, c.bm25, c.phrasing, c.word_coverage, c.kana_coverage, c.dense_confidence, s.confidence, s.rank
             ));
         }
         Ok(out)

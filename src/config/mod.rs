@@ -187,6 +187,9 @@ pub struct RetrieveConfig {
     pub answer_credit: f32,
     /// Weight of the normalized BM25 score in the ranking (the rest is confidence).
     pub rank_bm25_weight: f32,
+    /// Share (0–1) of that retrieval evidence taken from the entry's best single
+    /// phrasing instead of its pooled BM25 score; it tells neighbouring entries apart.
+    pub phrasing_weight: f32,
     /// Ranking bonus (0–1) for the asking municipality's own entries over national
     /// ones: local answers (counters, local rules) are more useful when close.
     pub local_bonus: f32,
@@ -204,6 +207,7 @@ impl Default for RetrieveConfig {
             boost_kana: 0.3,
             answer_credit: 0.5,
             rank_bm25_weight: 0.3,
+            phrasing_weight: 0.5,
             fuzzy_word_credit: 0.7,
             local_bonus: 0.1,
         }
@@ -341,6 +345,11 @@ impl Config {
         unit(
             "retrieve.rank_bm25_weight",
             self.retrieve.rank_bm25_weight,
+            &mut p,
+        );
+        unit(
+            "retrieve.phrasing_weight",
+            self.retrieve.phrasing_weight,
             &mut p,
         );
         if d.suggest_min_confidence > d.answer_min_confidence {

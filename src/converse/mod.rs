@@ -506,6 +506,7 @@ mod tests {
                 bm25: 1.0,
                 word_coverage: confidence,
                 kana_coverage: 0.0,
+                phrasing: 0.0,
                 dense_confidence: 0.0,
                 fused: None,
                 found_by: crate::retrieve::Found::KEYWORD,

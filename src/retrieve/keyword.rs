@@ -2,19 +2,21 @@
 //!
 //! Fields: `question`, `alt` (paraphrases and category), `answer` — content words, for
 //! BM25 with per-field boosts; `qa` — the words of question + paraphrases + category,
-//! used to measure coverage; `kana` — reading bigrams of question + paraphrases. The
-//! index is rebuilt when the knowledge, the user dictionary or the synonyms change (a
-//! manifest records their fingerprint), written to a temporary folder and renamed into
-//! place so a reader never sees half an index.
+//! used to measure coverage; `kana` — reading bigrams of question + paraphrases. A
+//! second index (subfolder `paraphrases`) holds each phrasing alone, to score an
+//! entry's best single phrasing. Both are rebuilt when the knowledge, the user
+//! dictionary or the synonyms change (a manifest records their fingerprint), written to
+//! a temporary folder and renamed into place so a reader never sees half an index.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -25,11 +27,17 @@ use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
 /// Bump when the schema or the analysis changes in a way that needs a re-index.
-const INDEX_FORMAT: u32 = 2;
+const INDEX_FORMAT: u32 = 4;
 const MANIFEST: &str = "madoguchi-index.json";
-/// `kind` of a document holding a whole entry (the only kind so far; the field lets
-/// other document kinds share the index later without skewing IDF).
+/// `kind` of a document holding a whole entry.
 const KIND_ENTRY: &str = "entry";
+/// `kind` of a document holding one phrasing (the question or one alt_question) of an
+/// entry, in the `question` and `kana` fields. These live in their own index (the
+/// [`PARAPHRASES`] subfolder): BM25 statistics are per index, and a tenfold count of
+/// short documents would skew the entry documents' scores.
+const KIND_PARAPHRASE: &str = "paraphrase";
+/// Subfolder of the keyword index holding the paraphrase index.
+const PARAPHRASES: &str = "paraphrases";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Manifest {
@@ -60,8 +68,8 @@ fn schema() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
-        tenant: b.add_text_field("tenant", STRING | STORED),
+        id: b.add_text_field("id", STRING | STORED | FAST),
+        tenant: b.add_text_field("tenant", STRING | STORED | FAST),
         kind: b.add_text_field("kind", STRING),
         question: b.add_text_field("question", text(tokenizer::WORDS)),
         alt: b.add_text_field("alt", text(tokenizer::WORDS)),
@@ -76,6 +84,10 @@ fn schema() -> (Schema, Fields) {
 pub struct KeywordIndex {
     reader: IndexReader,
     fields: Fields,
+    /// One document per phrasing, to find each entry's best-matching phrasing.
+    paraphrases: IndexReader,
+    entry_keys: DocKeys,
+    paraphrase_keys: DocKeys,
     path: PathBuf,
 }
 
@@ -127,17 +139,23 @@ impl KeywordIndex {
             path: dir.to_path_buf(),
             message: e.to_string(),
         };
-        let index = Index::open_in_dir(dir).map_err(err)?;
-        tokenizer::register(&index, analyzer);
+        let open_reader = |dir: &Path| -> Result<IndexReader, tantivy::TantivyError> {
+            let index = Index::open_in_dir(dir)?;
+            tokenizer::register(&index, analyzer);
+            index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+        };
         let (_, fields) = schema();
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(err)?;
+        let reader = open_reader(dir).map_err(err)?;
+        let paraphrases = open_reader(&dir.join(PARAPHRASES)).map_err(err)?;
         Ok(KeywordIndex {
+            entry_keys: DocKeys::read(&reader.searcher()).map_err(err)?,
+            paraphrase_keys: DocKeys::read(&paraphrases.searcher()).map_err(err)?,
             reader,
             fields,
+            paraphrases,
             path: dir.to_path_buf(),
         })
     }
@@ -188,6 +206,7 @@ impl KeywordIndex {
         }
         writer.commit().map_err(err)?;
         writer.wait_merging_threads().map_err(err)?;
+        Self::build_paraphrases(&tmp.join(PARAPHRASES), kb, analyzer)?;
         let text = serde_json::to_string_pretty(manifest)
             .map_err(|e| RetrieveError::Search(e.to_string()))?;
         std::fs::write(tmp.join(MANIFEST), text).map_err(|e| RetrieveError::Write {
@@ -204,6 +223,40 @@ impl KeywordIndex {
             path: dir.to_path_buf(),
             source: e,
         })?;
+        Ok(())
+    }
+
+    /// The paraphrase index in `dir`: one document per question and alt_question.
+    fn build_paraphrases(
+        dir: &Path,
+        kb: &KnowledgeBase,
+        analyzer: &Arc<Analyzer>,
+    ) -> Result<(), RetrieveError> {
+        std::fs::create_dir_all(dir).map_err(|e| RetrieveError::Write {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+        let err = |e: tantivy::TantivyError| RetrieveError::Index {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        };
+        let (schema, f) = schema();
+        let index = Index::create_in_dir(dir, schema).map_err(err)?;
+        tokenizer::register(&index, analyzer);
+        let mut writer = index.writer_with_num_threads(1, 50_000_000).map_err(err)?;
+        for e in kb.entries() {
+            for text in std::iter::once(&e.question).chain(&e.alt_questions) {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(f.id, &e.id);
+                doc.add_text(f.tenant, &e.tenant);
+                doc.add_text(f.kind, KIND_PARAPHRASE);
+                doc.add_text(f.question, text);
+                doc.add_text(f.kana, text);
+                writer.add_document(doc).map_err(err)?;
+            }
+        }
+        writer.commit().map_err(err)?;
+        writer.wait_merging_threads().map_err(err)?;
         Ok(())
     }
 
@@ -245,7 +298,15 @@ impl KeywordIndex {
         }
         let searcher = self.reader.searcher();
         let limit = cfg.top_k.saturating_mul(2);
-        let mut hits = self.top_docs(&searcher, KIND_ENTRY, tenant, &entry_terms, limit)?;
+        let mut hits = top_docs(
+            &searcher,
+            &self.entry_keys,
+            f,
+            KIND_ENTRY,
+            tenant,
+            &entry_terms,
+            limit,
+        )?;
         // Local overrides: a tenant entry hides the national entry with the same id.
         let local: HashSet<String> = hits
             .iter()
@@ -261,10 +322,15 @@ impl KeywordIndex {
         let targets = Targets::new(&searcher, &addrs, entries);
         let word_cov = word_coverage(&targets, &f, &words, cfg)?;
         let kana_cov = kana_coverage(&targets, &f, &kana)?;
+        let best_phrasing = self.best_phrasings(&words, &kana, tenant, cfg)?;
         Ok(hits
             .into_iter()
             .enumerate()
             .map(|(i, h)| Candidate {
+                phrasing: best_phrasing
+                    .get(&entry_key(&h.tenant, &h.id))
+                    .copied()
+                    .unwrap_or(0.0),
                 id: h.id,
                 tenant: h.tenant,
                 bm25: h.score,
@@ -276,73 +342,172 @@ impl KeywordIndex {
             })
             .collect())
     }
+}
 
-    /// The best `limit` documents of `kind` visible to `tenant` for a disjunction of
-    /// boosted term queries.
-    fn top_docs(
-        &self,
-        searcher: &tantivy::Searcher,
-        kind: &str,
-        tenant: &str,
-        terms: &[(Field, &str, f32)],
-        limit: usize,
-    ) -> Result<Vec<Hit>, RetrieveError> {
-        let f = self.fields;
-        let term = |field: Field, text: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
-        let should: Vec<(Occur, Box<dyn Query>)> = terms
-            .iter()
-            .map(|&(field, text, boost)| {
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(term(field, text), boost)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        let mut tenants = vec![(Occur::Should, term(f.tenant, NATIONAL))];
-        if tenant != NATIONAL {
-            tenants.push((Occur::Should, term(f.tenant, tenant)));
-        }
-        let filter = BooleanQuery::new(vec![
-            (Occur::Must, term(f.kind, kind)),
-            (Occur::Must, Box::new(BooleanQuery::new(tenants))),
-        ]);
-        let query = BooleanQuery::new(vec![
+/// The best `limit` documents of `kind` visible to `tenant` for a disjunction of
+/// boosted term queries.
+fn top_docs(
+    searcher: &tantivy::Searcher,
+    keys: &DocKeys,
+    f: Fields,
+    kind: &str,
+    tenant: &str,
+    terms: &[(Field, &str, f32)],
+    limit: usize,
+) -> Result<Vec<Hit>, RetrieveError> {
+    let term = |field: Field, text: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    let should: Vec<(Occur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|&(field, text, boost)| {
             (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
-            ),
-            (Occur::Must, Box::new(BooleanQuery::new(should))),
-        ]);
-        let search_err = |e: tantivy::TantivyError| RetrieveError::Search(e.to_string());
-        let top = searcher
-            .search(
-                &query,
-                &tantivy::collector::TopDocs::with_limit(limit).order_by_score(),
+                Occur::Should,
+                Box::new(BoostQuery::new(term(field, text), boost)) as Box<dyn Query>,
             )
-            .map_err(search_err)?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(search_err)?;
-            let get = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            hits.push(Hit {
-                score,
-                addr,
-                id: get(f.id),
-                tenant: get(f.tenant),
-            });
-        }
-        Ok(hits)
+        })
+        .collect();
+    let mut tenants = vec![(Occur::Should, term(f.tenant, NATIONAL))];
+    if tenant != NATIONAL {
+        tenants.push((Occur::Should, term(f.tenant, tenant)));
     }
+    let filter = BooleanQuery::new(vec![
+        (Occur::Must, term(f.kind, kind)),
+        (Occur::Must, Box::new(BooleanQuery::new(tenants))),
+    ]);
+    let query = BooleanQuery::new(vec![
+        (
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+        ),
+        (Occur::Must, Box::new(BooleanQuery::new(should))),
+    ]);
+    let search_err = |e: tantivy::TantivyError| RetrieveError::Search(e.to_string());
+    let top = searcher
+        .search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(limit).order_by_score(),
+        )
+        .map_err(search_err)?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, addr) in top {
+        let (tenant, id) = keys.get(addr).ok_or_else(|| {
+            RetrieveError::Search(format!("document {addr:?} has no id (stale index?)"))
+        })?;
+        hits.push(Hit {
+            score,
+            addr,
+            id: id.to_string(),
+            tenant: tenant.to_string(),
+        });
+    }
+    Ok(hits)
+}
+
+impl KeywordIndex {
+    /// BM25 of each entry's best-matching phrasing (its question or one alt_question),
+    /// by [`entry_key`]. Unlike the entry score, which pools all phrasings, this rewards
+    /// an entry with one phrasing that says what the question says, and nothing else:
+    /// that is what tells neighbouring entries (amount vs. twins) apart.
+    fn best_phrasings(
+        &self,
+        words: &[QueryWord<'_>],
+        kana: &[&String],
+        tenant: &str,
+        cfg: &RetrieveConfig,
+    ) -> Result<HashMap<String, f32>, RetrieveError> {
+        let f = self.fields;
+        let mut terms: Vec<(Field, &str, f32)> = Vec::new();
+        for w in words {
+            terms.push((f.question, w.text, 1.0));
+        }
+        for g in kana {
+            terms.push((f.kana, g, cfg.boost_kana));
+        }
+        let searcher = self.paraphrases.searcher();
+        let limit = cfg.top_k.saturating_mul(PHRASINGS_PER_CANDIDATE);
+        let mut best = HashMap::new();
+        for h in top_docs(
+            &searcher,
+            &self.paraphrase_keys,
+            f,
+            KIND_PARAPHRASE,
+            tenant,
+            &terms,
+            limit,
+        )? {
+            // Hits come best first: the first per entry is its best phrasing.
+            best.entry(entry_key(&h.tenant, &h.id)).or_insert(h.score);
+        }
+        Ok(best)
+    }
+}
+
+/// Phrasing documents fetched per candidate entry: enough for every candidate's best
+/// phrasing to be among them in practice.
+const PHRASINGS_PER_CANDIDATE: usize = 8;
+
+/// Tenant and id of every document, read once when the index is opened (the readers
+/// never reload, so segments and doc ids stay fixed): a hit's entry is then a lookup,
+/// not a document-store read.
+struct DocKeys {
+    /// Per segment, per doc id: index into `keys`.
+    segments: Vec<Vec<u32>>,
+    /// Distinct (tenant, id) pairs.
+    keys: Vec<(String, String)>,
+}
+
+impl DocKeys {
+    fn read(searcher: &tantivy::Searcher) -> tantivy::Result<DocKeys> {
+        let mut keys = Vec::new();
+        let mut known: HashMap<(String, String), u32> = HashMap::new();
+        let mut segments = Vec::new();
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let missing =
+                |name: &str| tantivy::TantivyError::SchemaError(format!("no fast field {name}"));
+            let ids = ff.str("id")?.ok_or_else(|| missing("id"))?;
+            let tenants = ff.str("tenant")?.ok_or_else(|| missing("tenant"))?;
+            let text = |column: &StrColumn, doc: u32| -> tantivy::Result<String> {
+                let mut out = String::new();
+                if let Some(ord) = column.term_ords(doc).next() {
+                    column.ord_to_str(ord, &mut out)?;
+                }
+                Ok(out)
+            };
+            let mut docs = Vec::with_capacity(segment.max_doc() as usize);
+            for doc in 0..segment.max_doc() {
+                let key = (text(&tenants, doc)?, text(&ids, doc)?);
+                let next = keys.len() as u32;
+                let at = *known.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    next
+                });
+                docs.push(at);
+            }
+            segments.push(docs);
+        }
+        Ok(DocKeys { segments, keys })
+    }
+
+    /// (tenant, id) of the document at `addr`.
+    fn get(&self, addr: DocAddress) -> Option<(&str, &str)> {
+        let at = *self
+            .segments
+            .get(addr.segment_ord as usize)?
+            .get(addr.doc_id as usize)?;
+        self.keys
+            .get(at as usize)
+            .map(|(tenant, id)| (tenant.as_str(), id.as_str()))
+    }
+}
+
+/// Map key of an entry: tenant and id (a local entry may share a national id).
+fn entry_key(tenant: &str, id: &str) -> String {
+    format!("{tenant}\u{0}{id}")
 }
 
 /// A scored document with its entry id and tenant.

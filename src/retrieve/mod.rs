@@ -40,6 +40,9 @@ pub struct Candidate {
     pub word_coverage: f32,
     /// IDF-weighted share of the question's reading bigrams found in the entry (0–1).
     pub kana_coverage: f32,
+    /// BM25 of the entry's best-matching single phrasing (question or one
+    /// alt_question); 0 when none matched or for dense-only candidates.
+    pub phrasing: f32,
     /// Confidence from dense similarity (0 when dense retrieval did not find it).
     pub dense_confidence: f32,
     /// Fused rank score of keyword and dense rankings (0–1); `None` for keyword alone.
