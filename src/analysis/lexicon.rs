@@ -16,6 +16,8 @@ use super::normalize::{is_hiragana, to_katakana};
 
 /// Shortest reading (in kana) the lexicon keeps: one-kana readings are too ambiguous.
 const MIN_READING_CHARS: usize = 2;
+/// Shortest reading that is rewritten inside a longer chunk.
+const MIN_INNER_READING_CHARS: usize = 3;
 
 /// Reading → spelling table.
 #[derive(Debug, Clone, Default)]
@@ -97,15 +99,29 @@ impl ReadingLexicon {
                 // the katakana map back onto the hiragana chunk.
                 let kata = to_katakana(chunk);
                 let original: Vec<char> = chunk.chars().collect();
+                let matches: Vec<(usize, usize, usize)> = ac
+                    .find_iter(&kata)
+                    .map(|m| {
+                        (
+                            kata[..m.start()].chars().count(),
+                            kata[..m.end()].chars().count(),
+                            m.pattern().as_usize(),
+                        )
+                    })
+                    .collect();
+                // A two-kana reading is more often a chance match inside a longer
+                // chunk (いつまで has ツマ 妻, フリーランス has フリ 不利) than the
+                // word: it counts only when the matches cover the whole chunk
+                // (なんわり → 何割).
+                let whole = matches.iter().map(|(s, e, _)| e - s).sum::<usize>() == len;
                 let mut out = String::new();
                 let (mut last, mut covered) = (0usize, 0usize);
-                for m in ac.find_iter(&kata) {
-                    let (start, end) = (
-                        kata[..m.start()].chars().count(),
-                        kata[..m.end()].chars().count(),
-                    );
+                for (start, end, pattern) in matches {
+                    if end - start < MIN_INNER_READING_CHARS && !whole {
+                        continue;
+                    }
                     out.extend(&original[last..start]);
-                    out.push_str(&self.spellings[m.pattern().as_usize()]);
+                    out.push_str(&self.spellings[pattern]);
                     covered += end - start;
                     last = end;
                 }
@@ -184,6 +200,22 @@ mod tests {
             lex().rewrite("ありがとうてあてまた", &unknown),
             "ありがとうてあてまた"
         );
+    }
+
+    #[test]
+    fn two_kana_readings_inside_longer_chunks_are_not_rewritten() {
+        let lex = ReadingLexicon::from_words([
+            ("妻", "ツマ"),
+            ("不利", "フリ"),
+            ("欄", "ラン"),
+            ("手当", "テアテ"),
+        ]);
+        assert_eq!(lex.rewrite("いつまで", &unknown), "いつまで");
+        assert_eq!(lex.rewrite("フリーランス", &unknown), "フリーランス");
+        // When the readings cover the whole chunk, two-kana ones count.
+        assert_eq!(lex.rewrite("つま", &unknown), "妻");
+        assert_eq!(lex.rewrite("つまてあて", &unknown), "妻手当");
+        assert_eq!(lex.rewrite("つまのてあて", &unknown), "つまの手当");
     }
 
     #[test]
