@@ -114,6 +114,9 @@ const STOP_WORDS: &[&str] = &[
     "いただく",
     "ござる",
     "もらう",
+    // 〜てしまう: after a noun the synonyms produced (失くして → 紛失して), IPADIC
+    // reads しまう as an independent verb; it never names a topic here.
+    "しまう",
     "よい",
     "いい",
     "思う",
