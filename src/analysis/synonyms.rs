@@ -20,6 +20,9 @@ use super::AnalysisError;
 #[derive(Debug, Clone)]
 pub struct Synonyms {
     matcher: Option<AhoCorasick>,
+    /// The same patterns, reporting every match (overlapping), to find a shorter form
+    /// when the longest one ends inside a word.
+    every: Option<AhoCorasick>,
     /// Canonical replacement for each pattern, by pattern index.
     replacements: Vec<String>,
 }
@@ -29,6 +32,7 @@ impl Synonyms {
     pub fn empty() -> Self {
         Synonyms {
             matcher: None,
+            every: None,
             replacements: Vec::new(),
         }
     }
@@ -127,8 +131,13 @@ impl Synonyms {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .ok();
+        let every = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .ok();
         Synonyms {
             matcher,
+            every,
             replacements: pairs.into_iter().map(|(_, v)| v).collect(),
         }
     }
@@ -144,26 +153,54 @@ impl Synonyms {
     }
 
     /// Rewrites every variant in already-normalized `text` to its canonical form.
+    ///
+    /// A Latin-script form matches whole words only: "pin" must not fire inside
+    /// "shopping". When the longest form at a place ends inside a word ("school lunch
+    /// fee" in "school lunch fees"), the longest one there that ends at a word
+    /// boundary ("school lunch") is taken instead. Kana and kanji have no word
+    /// boundaries to respect.
     pub fn apply(&self, text: &str) -> String {
-        let Some(ac) = &self.matcher else {
+        let (Some(ac), Some(every)) = (&self.matcher, &self.every) else {
             return text.to_string();
         };
-        let mut out = String::with_capacity(text.len() + 16);
-        ac.replace_all_with(text, &mut out, |m, matched, dst| {
-            // A Latin-script form matches whole words only: "pin" must not fire
-            // inside "shopping". Kana and kanji have no word boundaries to respect.
+        let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        let whole = |start: usize, end: usize| {
+            let matched = &text[start..end];
             let latin = matched.starts_with(|c: char| c.is_ascii_alphanumeric())
                 || matched.ends_with(|c: char| c.is_ascii_alphanumeric());
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
-            let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-            if latin && (glued(before) || glued(after)) {
-                dst.push_str(matched);
+            !latin
+                || !(glued(text[..start].chars().next_back()) || glued(text[end..].chars().next()))
+        };
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut pos = 0;
+        while let Some(m) = ac.find(aho_corasick::Input::new(text).range(pos..)) {
+            out.push_str(&text[pos..m.start()]);
+            let chosen = if whole(m.start(), m.end()) {
+                Some((m.end(), m.pattern()))
             } else {
-                dst.push_str(&self.replacements[m.pattern().as_usize()]);
+                every
+                    .find_overlapping_iter(aho_corasick::Input::new(text).range(m.start()..))
+                    .filter(|o| o.start() == m.start() && whole(o.start(), o.end()))
+                    .max_by_key(|o| o.end())
+                    .map(|o| (o.end(), o.pattern()))
+            };
+            match chosen {
+                Some((end, pattern)) => {
+                    out.push_str(&self.replacements[pattern.as_usize()]);
+                    pos = end;
+                }
+                None => {
+                    // No form fits here: keep this character, look again after it.
+                    let next = text[m.start()..]
+                        .chars()
+                        .next()
+                        .map_or(text.len(), |c| m.start() + c.len_utf8());
+                    out.push_str(&text[m.start()..next]);
+                    pos = next;
+                }
             }
-            true
-        });
+        }
+        out.push_str(&text[pos..]);
         out
     }
 }
@@ -230,6 +267,18 @@ mod tests {
         assert_eq!(t.apply("forgot my pin"), "forgot my 暗証番号");
         assert_eq!(t.apply("shopping coffee pin"), "shopping coffee 暗証番号");
         assert_eq!(t.apply("pinの番号"), "暗証番号の番号");
+    }
+
+    #[test]
+    fn a_longest_form_ending_inside_a_word_gives_way_to_a_shorter_one() {
+        let t = Synonyms::parse(
+            "給食費\tschool lunch fee\n給食\tschool lunch\n手数料\tfees\n",
+            Path::new("e"),
+        )
+        .unwrap();
+        assert_eq!(t.apply("school lunch fee"), "給食費");
+        assert_eq!(t.apply("school lunch fees"), "給食 手数料");
+        assert_eq!(t.apply("school lunches"), "school lunches");
     }
 
     #[test]
