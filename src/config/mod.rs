@@ -237,7 +237,7 @@ impl Default for DecideConfig {
         DecideConfig {
             answer_min_confidence: 0.55,
             answer_min_margin: 0.04,
-            suggest_min_confidence: 0.35,
+            suggest_min_confidence: 0.42,
             max_suggestions: 3,
             kana_weight_base: 0.15,
             kana_weight_hiragana: 0.8,
