@@ -293,7 +293,7 @@ mod tests {
     fn a_clear_winner_is_answered_with_runners_up() {
         let d = run(vec![
             cand("a", 10.0, 0.95, 0.9),
-            cand("b", 4.0, 0.4, 0.4),
+            cand("b", 4.0, 0.5, 0.5),
             cand("c", 1.0, 0.1, 0.1),
         ]);
         assert_eq!(d.kind, DecisionKind::Answer);
