@@ -71,3 +71,23 @@ fn index_terms_drop_particles_and_empty_verbs() {
         ]
     );
 }
+
+#[test]
+fn words_that_carry_the_question_survive_odd_contexts() {
+    let words = |text: &str| common::analyzer(true).analyze(text).unwrap().words;
+    // 〜てしまう after a noun the synonyms made (失くして → 紛失して) is no topic.
+    assert_eq!(words("カードを失くしてしまいました"), ["カード", "紛失"]);
+    // いくら is an adverb when an English "how much" is rewritten to it; it still asks
+    // for an amount.
+    assert!(words("how much is the child allowance").contains(&"いくら".to_string()));
+    // Two-kana readings inside a kana chunk are not taken for words: いつまで is not
+    // い妻で, フリーランス is not 不利ー欄ス.
+    let a = common::analyzer(true)
+        .analyze("いつまで フリーランス")
+        .unwrap();
+    assert!(
+        !a.normalized.contains('妻') && !a.normalized.contains("不利"),
+        "{}",
+        a.normalized
+    );
+}

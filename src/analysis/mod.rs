@@ -357,7 +357,10 @@ impl Analyzer {
             if let Some(chunk) = chunks.last_mut() {
                 chunk.push_str(&reading);
             }
-            if is_content(pos, pos1) {
+            // いくら ("how much") is tagged a noun before a particle (いくらですか) and an
+            // adverb elsewhere (an English "how much" rewritten to いくら); it asks for
+            // an amount either way.
+            if is_content(pos, pos1) || (pos == "副詞" && surface == "いくら") {
                 let base = field(6).unwrap_or(&surface).to_string();
                 let single_kana = base.chars().count() == 1 && base.chars().all(normalize::is_kana);
                 if !single_kana
@@ -390,6 +393,7 @@ pub fn word_weight(pos: &str, pos1: &str, base: &str) -> f32 {
     match pos {
         "動詞" | "形容詞" => 0.5,
         "名詞" if matches!(pos1, "代名詞" | "副詞可能" | "数" | "接尾") => 0.3,
+        "副詞" => 0.3,
         "名詞" if base.chars().count() == 1 => 0.4,
         _ => 1.0,
     }
