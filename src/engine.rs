@@ -511,6 +511,9 @@ const ANALYSIS_PROBES: &[&str] = &[
     "じどうてあて いつ ふりこまれる",
     "ｺｸﾎの保険料、子供の医療費助成と保険証（被保険者証）について",
     "出産育児一時金は５０万円です",
+    "カードを失くしてしまいました",
+    "how much is the school lunch fees",
+    "いつまで フリーランス なんわり",
 ];
 
 /// Fingerprint of everything the index depends on: the knowledge and the analysis.
