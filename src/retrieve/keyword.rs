@@ -304,6 +304,7 @@ impl KeywordIndex {
             f,
             KIND_ENTRY,
             tenant,
+            None,
             &entry_terms,
             limit,
         )?;
@@ -322,7 +323,8 @@ impl KeywordIndex {
         let targets = Targets::new(&searcher, &addrs, entries);
         let word_cov = word_coverage(&targets, &f, &words, cfg)?;
         let kana_cov = kana_coverage(&targets, &f, &kana)?;
-        let best_phrasing = self.best_phrasings(&words, &kana, tenant, cfg)?;
+        let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        let best_phrasing = self.best_phrasings(&words, &kana, tenant, &ids, cfg)?;
         Ok(hits
             .into_iter()
             .enumerate()
@@ -346,12 +348,14 @@ impl KeywordIndex {
 
 /// The best `limit` documents of `kind` visible to `tenant` for a disjunction of
 /// boosted term queries.
+#[allow(clippy::too_many_arguments)]
 fn top_docs(
     searcher: &tantivy::Searcher,
     keys: &DocKeys,
     f: Fields,
     kind: &str,
     tenant: &str,
+    only_ids: Option<&[&str]>,
     terms: &[(Field, &str, f32)],
     limit: usize,
 ) -> Result<Vec<Hit>, RetrieveError> {
@@ -374,10 +378,21 @@ fn top_docs(
     if tenant != NATIONAL {
         tenants.push((Occur::Should, term(f.tenant, tenant)));
     }
-    let filter = BooleanQuery::new(vec![
+    let mut filter = vec![
         (Occur::Must, term(f.kind, kind)),
-        (Occur::Must, Box::new(BooleanQuery::new(tenants))),
-    ]);
+        (
+            Occur::Must,
+            Box::new(BooleanQuery::new(tenants)) as Box<dyn Query>,
+        ),
+    ];
+    if let Some(ids) = only_ids {
+        let ids = ids
+            .iter()
+            .map(|id| (Occur::Should, term(f.id, id)))
+            .collect();
+        filter.push((Occur::Must, Box::new(BooleanQuery::new(ids))));
+    }
+    let filter = BooleanQuery::new(filter);
     let query = BooleanQuery::new(vec![
         (
             Occur::Must,
@@ -417,8 +432,12 @@ impl KeywordIndex {
         words: &[QueryWord<'_>],
         kana: &[&String],
         tenant: &str,
+        ids: &[&str],
         cfg: &RetrieveConfig,
     ) -> Result<HashMap<String, f32>, RetrieveError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
         let f = self.fields;
         let mut terms: Vec<(Field, &str, f32)> = Vec::new();
         for w in words {
@@ -428,7 +447,9 @@ impl KeywordIndex {
             terms.push((f.kana, g, cfg.boost_kana));
         }
         let searcher = self.paraphrases.searcher();
-        let limit = cfg.top_k.saturating_mul(PHRASINGS_PER_CANDIDATE);
+        // Only the candidates' phrasings are scored (the id filter keeps this cheap at
+        // any size), and all of them are collected.
+        let limit = ids.len().saturating_mul(PHRASINGS_PER_CANDIDATE);
         let mut best = HashMap::new();
         for h in top_docs(
             &searcher,
@@ -436,6 +457,7 @@ impl KeywordIndex {
             f,
             KIND_PARAPHRASE,
             tenant,
+            Some(ids),
             &terms,
             limit,
         )? {
@@ -446,9 +468,9 @@ impl KeywordIndex {
     }
 }
 
-/// Phrasing documents fetched per candidate entry: enough for every candidate's best
-/// phrasing to be among them in practice.
-const PHRASINGS_PER_CANDIDATE: usize = 8;
+/// Phrasing documents collected per candidate entry: more than an entry has (question
+/// plus alt_questions), so every candidate's best phrasing is among them.
+const PHRASINGS_PER_CANDIDATE: usize = 64;
 
 /// Tenant and id of every document, read once when the index is opened (the readers
 /// never reload, so segments and doc ids stay fixed): a hit's entry is then a lookup,
