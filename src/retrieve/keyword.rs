@@ -493,21 +493,32 @@ impl DocKeys {
                 |name: &str| tantivy::TantivyError::SchemaError(format!("no fast field {name}"));
             let ids = ff.str("id")?.ok_or_else(|| missing("id"))?;
             let tenants = ff.str("tenant")?.ok_or_else(|| missing("tenant"))?;
-            let text = |column: &StrColumn, doc: u32| -> tantivy::Result<String> {
+            let text = |column: &StrColumn, ord: Option<u64>| -> tantivy::Result<String> {
                 let mut out = String::new();
-                if let Some(ord) = column.term_ords(doc).next() {
+                if let Some(ord) = ord {
                     column.ord_to_str(ord, &mut out)?;
                 }
                 Ok(out)
             };
+            // Strings are looked up once per distinct (tenant, id) of the segment, not
+            // once per document (an entry has a document per phrasing).
+            let mut by_ords: HashMap<(Option<u64>, Option<u64>), u32> = HashMap::new();
             let mut docs = Vec::with_capacity(segment.max_doc() as usize);
             for doc in 0..segment.max_doc() {
-                let key = (text(&tenants, doc)?, text(&ids, doc)?);
-                let next = keys.len() as u32;
-                let at = *known.entry(key.clone()).or_insert_with(|| {
-                    keys.push(key);
-                    next
-                });
+                let ords = (tenants.term_ords(doc).next(), ids.term_ords(doc).next());
+                let at = match by_ords.get(&ords) {
+                    Some(&at) => at,
+                    None => {
+                        let key = (text(&tenants, ords.0)?, text(&ids, ords.1)?);
+                        let next = keys.len() as u32;
+                        let at = *known.entry(key.clone()).or_insert_with(|| {
+                            keys.push(key);
+                            next
+                        });
+                        by_ords.insert(ords, at);
+                        at
+                    }
+                };
                 docs.push(at);
             }
             segments.push(docs);
