@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
 };
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
@@ -27,7 +27,7 @@ use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
 /// Bump when the schema or the analysis changes in a way that needs a re-index.
-const INDEX_FORMAT: u32 = 4;
+const INDEX_FORMAT: u32 = 5;
 const MANIFEST: &str = "madoguchi-index.json";
 /// `kind` of a document holding a whole entry.
 const KIND_ENTRY: &str = "entry";
@@ -68,8 +68,8 @@ fn schema() -> (Schema, Fields) {
         )
     };
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED | FAST),
-        tenant: b.add_text_field("tenant", STRING | STORED | FAST),
+        id: b.add_text_field("id", STRING | FAST),
+        tenant: b.add_text_field("tenant", STRING | FAST),
         kind: b.add_text_field("kind", STRING),
         question: b.add_text_field("question", text(tokenizer::WORDS)),
         alt: b.add_text_field("alt", text(tokenizer::WORDS)),
@@ -344,6 +344,50 @@ impl KeywordIndex {
             })
             .collect())
     }
+
+    /// BM25 of each entry's best-matching phrasing (its question or one alt_question),
+    /// by [`entry_key`]. Unlike the entry score, which pools all phrasings, this rewards
+    /// an entry with one phrasing that says what the question says, and nothing else:
+    /// that is what tells neighbouring entries (amount vs. twins) apart.
+    fn best_phrasings(
+        &self,
+        words: &[QueryWord<'_>],
+        kana: &[&String],
+        tenant: &str,
+        ids: &[&str],
+        cfg: &RetrieveConfig,
+    ) -> Result<HashMap<String, f32>, RetrieveError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let f = self.fields;
+        let mut terms: Vec<(Field, &str, f32)> = Vec::new();
+        for w in words {
+            terms.push((f.question, w.text, 1.0));
+        }
+        for g in kana {
+            terms.push((f.kana, g, cfg.boost_kana));
+        }
+        let searcher = self.paraphrases.searcher();
+        // Only the candidates' phrasings are scored (the id filter keeps this cheap at
+        // any size), and all of them are collected.
+        let limit = ids.len().saturating_mul(PHRASINGS_PER_CANDIDATE);
+        let mut best = HashMap::new();
+        for h in top_docs(
+            &searcher,
+            &self.paraphrase_keys,
+            f,
+            KIND_PARAPHRASE,
+            tenant,
+            Some(ids),
+            &terms,
+            limit,
+        )? {
+            // Hits come best first: the first per entry is its best phrasing.
+            best.entry(entry_key(&h.tenant, &h.id)).or_insert(h.score);
+        }
+        Ok(best)
+    }
 }
 
 /// The best `limit` documents of `kind` visible to `tenant` for a disjunction of
@@ -420,52 +464,6 @@ fn top_docs(
         });
     }
     Ok(hits)
-}
-
-impl KeywordIndex {
-    /// BM25 of each entry's best-matching phrasing (its question or one alt_question),
-    /// by [`entry_key`]. Unlike the entry score, which pools all phrasings, this rewards
-    /// an entry with one phrasing that says what the question says, and nothing else:
-    /// that is what tells neighbouring entries (amount vs. twins) apart.
-    fn best_phrasings(
-        &self,
-        words: &[QueryWord<'_>],
-        kana: &[&String],
-        tenant: &str,
-        ids: &[&str],
-        cfg: &RetrieveConfig,
-    ) -> Result<HashMap<String, f32>, RetrieveError> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let f = self.fields;
-        let mut terms: Vec<(Field, &str, f32)> = Vec::new();
-        for w in words {
-            terms.push((f.question, w.text, 1.0));
-        }
-        for g in kana {
-            terms.push((f.kana, g, cfg.boost_kana));
-        }
-        let searcher = self.paraphrases.searcher();
-        // Only the candidates' phrasings are scored (the id filter keeps this cheap at
-        // any size), and all of them are collected.
-        let limit = ids.len().saturating_mul(PHRASINGS_PER_CANDIDATE);
-        let mut best = HashMap::new();
-        for h in top_docs(
-            &searcher,
-            &self.paraphrase_keys,
-            f,
-            KIND_PARAPHRASE,
-            tenant,
-            Some(ids),
-            &terms,
-            limit,
-        )? {
-            // Hits come best first: the first per entry is its best phrasing.
-            best.entry(entry_key(&h.tenant, &h.id)).or_insert(h.score);
-        }
-        Ok(best)
-    }
 }
 
 /// Phrasing documents collected per candidate entry: more than an entry has (question
