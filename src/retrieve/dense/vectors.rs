@@ -336,55 +336,29 @@ mod tests {
                 },
             ]
         };
-        let (idx, stats) = open_or_build(
-            dir.path(),
-            "m",
-            "f",
-            2,
-            &entries("bbb"),
-            1,
-            &embed,
-            &|_, _| {},
-        )
-        .unwrap();
+        // Opens (or builds) the store for `model` with the second entry's text.
+        let open = |model: &str, second: &str| {
+            open_or_build(
+                dir.path(),
+                model,
+                "f",
+                2,
+                &entries(second),
+                1,
+                &embed,
+                &|_, _| {},
+            )
+            .unwrap()
+        };
+        let (idx, stats) = open("m", "bbb");
         assert_eq!((stats.embedded, stats.reused, calls.get()), (2, 0, 3));
         assert_eq!(idx.rows(), 3);
-        let (again, stats) = open_or_build(
-            dir.path(),
-            "m",
-            "f",
-            2,
-            &entries("bbb"),
-            1,
-            &embed,
-            &|_, _| {},
-        )
-        .unwrap();
+        let (again, stats) = open("m", "bbb");
         assert_eq!((stats.embedded, stats.reused, calls.get()), (0, 2, 3));
         assert_eq!(again, idx, "vectors read back as written");
-        let (_, stats) = open_or_build(
-            dir.path(),
-            "m",
-            "f",
-            2,
-            &entries("b"),
-            1,
-            &embed,
-            &|_, _| {},
-        )
-        .unwrap();
+        let (_, stats) = open("m", "b");
         assert_eq!((stats.embedded, stats.reused, calls.get()), (1, 1, 4));
-        let (_, stats) = open_or_build(
-            dir.path(),
-            "other-model",
-            "f",
-            2,
-            &entries("b"),
-            1,
-            &embed,
-            &|_, _| {},
-        )
-        .unwrap();
+        let (_, stats) = open("other-model", "b");
         assert_eq!(stats.embedded, 2, "another model re-embeds everything");
     }
 
