@@ -91,3 +91,12 @@ fn words_that_carry_the_question_survive_odd_contexts() {
         a.normalized
     );
 }
+
+#[test]
+fn a_fee_followed_by_tte_stays_a_noun() {
+    // IPADIC reads 「保険料って」 as the rare verb 料る (保険 | 料る), so a resident's
+    // 「保険料っていくら？」 matched no 保険料 at all; the user dictionary keeps it whole.
+    let words = |text: &str| common::analyzer(true).analyze(text).unwrap().words;
+    assert_eq!(words("保険料っていくら"), ["保険料", "いくら"]);
+    assert_eq!(words("利用料ってかかる"), ["利用料", "かかる"]);
+}
