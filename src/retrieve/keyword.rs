@@ -18,7 +18,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, Te
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
 };
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use super::coverage::{kana_coverage, word_coverage, QueryWord, Targets};
 use super::{Candidate, RetrieveError};
@@ -174,39 +174,42 @@ impl KeywordIndex {
         })?;
         let tmp = crate::fsutil::temp_sibling(dir);
         let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(&tmp).map_err(|e| RetrieveError::Write {
-            path: tmp.clone(),
-            source: e,
-        })?;
-        let err = |e: tantivy::TantivyError| RetrieveError::Index {
-            path: tmp.clone(),
-            message: e.to_string(),
-        };
-        let (schema, f) = schema();
-        let index = Index::create_in_dir(&tmp, schema).map_err(err)?;
-        tokenizer::register(&index, analyzer);
-        let mut writer = index.writer_with_num_threads(1, 50_000_000).map_err(err)?;
         let total = kb.len();
-        for (i, e) in kb.entries().iter().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.id, &e.id);
-            doc.add_text(f.tenant, &e.tenant);
-            doc.add_text(f.question, &e.question);
-            doc.add_text(f.qa, &e.question);
-            doc.add_text(f.kana, &e.question);
-            for alt in e.alt_questions.iter().chain(std::iter::once(&e.category)) {
-                doc.add_text(f.alt, alt);
-                doc.add_text(f.qa, alt);
-                doc.add_text(f.kana, alt);
+        write_index(&tmp, analyzer, |writer, f| {
+            for (i, e) in kb.entries().iter().enumerate() {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(f.id, &e.id);
+                doc.add_text(f.tenant, &e.tenant);
+                doc.add_text(f.question, &e.question);
+                doc.add_text(f.qa, &e.question);
+                doc.add_text(f.kana, &e.question);
+                for alt in e.alt_questions.iter().chain(std::iter::once(&e.category)) {
+                    doc.add_text(f.alt, alt);
+                    doc.add_text(f.qa, alt);
+                    doc.add_text(f.kana, alt);
+                }
+                doc.add_text(f.answer, &e.answer);
+                doc.add_text(f.kind, KIND_ENTRY);
+                writer.add_document(doc)?;
+                progress(i + 1, total);
             }
-            doc.add_text(f.answer, &e.answer);
-            doc.add_text(f.kind, KIND_ENTRY);
-            writer.add_document(doc).map_err(err)?;
-            progress(i + 1, total);
-        }
-        writer.commit().map_err(err)?;
-        writer.wait_merging_threads().map_err(err)?;
-        Self::build_paraphrases(&tmp.join(PARAPHRASES), kb, analyzer)?;
+            Ok(())
+        })?;
+        // The paraphrase index: one document per question and alt_question.
+        write_index(&tmp.join(PARAPHRASES), analyzer, |writer, f| {
+            for e in kb.entries() {
+                for text in std::iter::once(&e.question).chain(&e.alt_questions) {
+                    let mut doc = TantivyDocument::default();
+                    doc.add_text(f.id, &e.id);
+                    doc.add_text(f.tenant, &e.tenant);
+                    doc.add_text(f.kind, KIND_PARAPHRASE);
+                    doc.add_text(f.question, text);
+                    doc.add_text(f.kana, text);
+                    writer.add_document(doc)?;
+                }
+            }
+            Ok(())
+        })?;
         let text = serde_json::to_string_pretty(manifest)
             .map_err(|e| RetrieveError::Search(e.to_string()))?;
         std::fs::write(tmp.join(MANIFEST), text).map_err(|e| RetrieveError::Write {
@@ -223,40 +226,6 @@ impl KeywordIndex {
             path: dir.to_path_buf(),
             source: e,
         })?;
-        Ok(())
-    }
-
-    /// The paraphrase index in `dir`: one document per question and alt_question.
-    fn build_paraphrases(
-        dir: &Path,
-        kb: &KnowledgeBase,
-        analyzer: &Arc<Analyzer>,
-    ) -> Result<(), RetrieveError> {
-        std::fs::create_dir_all(dir).map_err(|e| RetrieveError::Write {
-            path: dir.to_path_buf(),
-            source: e,
-        })?;
-        let err = |e: tantivy::TantivyError| RetrieveError::Index {
-            path: dir.to_path_buf(),
-            message: e.to_string(),
-        };
-        let (schema, f) = schema();
-        let index = Index::create_in_dir(dir, schema).map_err(err)?;
-        tokenizer::register(&index, analyzer);
-        let mut writer = index.writer_with_num_threads(1, 50_000_000).map_err(err)?;
-        for e in kb.entries() {
-            for text in std::iter::once(&e.question).chain(&e.alt_questions) {
-                let mut doc = TantivyDocument::default();
-                doc.add_text(f.id, &e.id);
-                doc.add_text(f.tenant, &e.tenant);
-                doc.add_text(f.kind, KIND_PARAPHRASE);
-                doc.add_text(f.question, text);
-                doc.add_text(f.kana, text);
-                writer.add_document(doc).map_err(err)?;
-            }
-        }
-        writer.commit().map_err(err)?;
-        writer.wait_merging_threads().map_err(err)?;
         Ok(())
     }
 
@@ -388,6 +357,30 @@ impl KeywordIndex {
         }
         Ok(best)
     }
+}
+
+/// Creates a new index in the folder `dir` (made if missing), lets `fill` add its
+/// documents, and commits.
+fn write_index(
+    dir: &Path,
+    analyzer: &Arc<Analyzer>,
+    fill: impl FnOnce(&mut IndexWriter, Fields) -> tantivy::Result<()>,
+) -> Result<(), RetrieveError> {
+    std::fs::create_dir_all(dir).map_err(|e| RetrieveError::Write {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let err = |e: tantivy::TantivyError| RetrieveError::Index {
+        path: dir.to_path_buf(),
+        message: e.to_string(),
+    };
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(dir, schema).map_err(err)?;
+    tokenizer::register(&index, analyzer);
+    let mut writer = index.writer_with_num_threads(1, 50_000_000).map_err(err)?;
+    fill(&mut writer, f).map_err(err)?;
+    writer.commit().map_err(err)?;
+    writer.wait_merging_threads().map_err(err)
 }
 
 /// The best `limit` documents of `kind` visible to `tenant` for a disjunction of
