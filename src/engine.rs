@@ -304,7 +304,20 @@ impl Engine {
         question: &str,
         tenant: &str,
     ) -> Result<(Analysis, Decision), AskError> {
-        self.retrieve_and_decide(question, tenant, Retrievers::Hybrid)
+        self.retrieve_and_decide(question, tenant, Retrievers::Hybrid, None)
+    }
+
+    /// Like [`Engine::run_composed`], with only the entries whose ids are in `within`
+    /// as candidates: the best entry of one situation for a question.
+    pub(crate) fn run_within(
+        &self,
+        question: &str,
+        tenant: &str,
+        within: &[&str],
+    ) -> Result<Decision, AskError> {
+        Ok(self
+            .retrieve_and_decide(question, tenant, Retrievers::Hybrid, Some(within))?
+            .1)
     }
 
     fn run_with(
@@ -314,7 +327,7 @@ impl Engine {
         retrievers: Retrievers,
     ) -> Result<(Analysis, Decision), AskError> {
         check_question(question, self.config.limits.max_question_chars)?;
-        self.retrieve_and_decide(question, tenant, retrievers)
+        self.retrieve_and_decide(question, tenant, retrievers, None)
     }
 
     fn retrieve_and_decide(
@@ -322,6 +335,7 @@ impl Engine {
         question: &str,
         tenant: &str,
         retrievers: Retrievers,
+        within: Option<&[&str]>,
     ) -> Result<(Analysis, Decision), AskError> {
         let internal = |e: &dyn std::fmt::Display| AskError::Internal(e.to_string());
         let analysis = self.analyzer.analyze(question).map_err(|e| internal(&e))?;
@@ -330,7 +344,7 @@ impl Engine {
             Retrievers::Dense => Vec::new(),
             _ => self
                 .keyword
-                .search(&analysis, tenant, &self.config.retrieve)
+                .search(&analysis, tenant, &self.config.retrieve, within)
                 .map_err(|e| internal(&e))?,
         };
         let decide = |c| decide::decide(c, &stats, &self.config.decide, &self.config.retrieve);
@@ -363,6 +377,7 @@ impl Engine {
         let entries = self.kb.entries();
         let dense_candidates: Vec<DenseCandidate> = hits
             .iter()
+            .filter(|h| within.is_none_or(|ids| ids.contains(&entries[h.entry].id.as_str())))
             .map(|h| DenseCandidate {
                 id: entries[h.entry].id.clone(),
                 tenant: entries[h.entry].tenant.clone(),
@@ -514,6 +529,7 @@ const ANALYSIS_PROBES: &[&str] = &[
     "カードを失くしてしまいました",
     "how much is the school lunch fees",
     "いつまで フリーランス なんわり",
+    "国民健康保険料って高い",
 ];
 
 /// Fingerprint of everything the index depends on: the knowledge and the analysis.

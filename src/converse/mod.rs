@@ -8,26 +8,34 @@
 //!   ([`clarify_options`]). Never when one candidate is clearly right (that is an
 //!   answer), never more than [`MAX_ROUNDS`] times in a row.
 //! - **Reply.** The next message is read as a reply when it names an option (its
-//!   number or label) or, combined with the first question, ranks one option's entry
-//!   first; the answer is then the best entry of that option for both texts together.
-//!   A new question that is confidently answered on its own is taken as new.
+//!   number or label), is a statement (「けがで休んでいる会社員です」), or, combined with
+//!   the first question, ranks one option's entry first. The situation it points to
+//!   (an option's or another) is answered by the first question searched among that
+//!   situation's entries alone. A *question* confidently answered on its own is new.
 //! - **Follow-up.** After an answer, a short or unanswerable *question*
 //!   (「それはいつまで？」) is asked again with the previous entry's category in front and
-//!   answered within that topic (its category or related entries); a *statement* about
-//!   the resident (「会社員で産休をとります」「国保です」) picks another situation for the
-//!   previous question, or confirms the current one. A question naming a scheme of its
-//!   own is a new question.
+//!   answered within that topic (its category or related entries); a longer one whose
+//!   best match is on the topic, or fits the topic nearly as well as elsewhere, stays
+//!   on it. A *statement* about the resident (「会社員で産休をとります」「国保です」)
+//!   picks another situation for the previous question, or confirms the current one.
+//!   A message naming a scheme of its own and answered is a new matter, unless it is
+//!   a statement that confirms the topic or fits the previous question as surely.
 //!
 //! The engine stays stateless: [`Context`] goes in and comes out; the server keeps it
 //! per session ([`Sessions`]: in memory, TTL, bounded), the CLI per `chat`. A context
 //! holds only entry ids, category labels and redacted question text.
 
 mod sessions;
+mod wording;
 
 pub use self::sessions::Sessions;
+use self::wording::names;
+pub(crate) use self::wording::situation;
+pub use self::wording::{is_question, named_option};
 use crate::analysis::normalize::normalize;
 use crate::decide::{Decision, DecisionKind, Scored};
 use crate::engine::{AskError, Engine};
+use crate::knowledge::NATIONAL;
 use crate::respond::{ClarifyOption, ClarifyView, Response, CLARIFY_MESSAGE};
 
 /// Clarifications asked in a row at most.
@@ -42,6 +50,12 @@ const MAX_OPTIONS: usize = 4;
 const SHORT: usize = 12;
 /// Confidence a follow-up's topic entry needs when the follow-up alone finds nothing.
 const FOLLOW_UP_MIN_CONFIDENCE: f32 = 0.15;
+/// Confidence the previous question needs among the entries of the situation a
+/// statement switches to (「会社を休んでいます」 → 傷病手当金 for 「手当の申請は？」).
+const SWITCH_MIN_CONFIDENCE: f32 = 0.3;
+/// A follow-up answered elsewhere goes to the conversation's topic when an entry of
+/// that topic fits it within this much confidence.
+const TOPIC_MARGIN: f32 = 0.1;
 /// An answer whose confidence another category's entry matches within this margin is
 /// not "clearly right": both fit the words, only the situation tells them apart.
 const TIE: f32 = 0.03;
@@ -95,74 +109,6 @@ pub fn clarify_options(
     }
     options.truncate(MAX_OPTIONS);
     (options.len() >= 2).then_some(options)
-}
-
-/// The option a reply names by number (「1」「２番」) or label; `None` otherwise.
-pub fn named_option(reply: &str, options: &[ClarifyOption]) -> Option<usize> {
-    let r = normalize(reply);
-    let digits: String = r.chars().filter(char::is_ascii_digit).collect();
-    if !digits.is_empty() && r.chars().count() <= 3 {
-        let n: usize = digits.parse().ok()?;
-        return (1..=options.len()).contains(&n).then(|| n - 1);
-    }
-    options.iter().position(|o| {
-        let label = normalize(&o.label);
-        r == label || (r.chars().count() >= 2 && label.contains(&r)) || r.contains(&label)
-    })
-}
-
-/// The situation a category stands for: a municipality's own version of a scheme
-/// (「児童手当（窓口市）」) is the same situation as the national one.
-pub(crate) fn situation(category: &str) -> String {
-    match category.find(['（', '(']) {
-        Some(i) if i > 0 => category[..i].trim().to_string(),
-        _ => category.trim().to_string(),
-    }
-}
-
-/// True when the prepared question `q` names the prepared category label `label`:
-/// the whole label, its head (「マイナンバーカード」 of 「マイナンバーカードの申請」), or most
-/// of its beginning (「国民健康保険」 of 「国民健康保険料」).
-fn names(q: &str, label: &str) -> bool {
-    let head = label.split(['の', '・', 'と']).next().unwrap_or("");
-    if q.contains(label) || (head.chars().count() >= 2 && q.contains(head)) {
-        return true;
-    }
-    let chars: Vec<char> = label.chars().collect();
-    (4..chars.len())
-        .rev()
-        .any(|n| n * 10 >= chars.len() * 6 && q.contains(&chars[..n].iter().collect::<String>()))
-}
-
-/// True when `text` asks something (question mark or an interrogative), as opposed
-/// to a statement about the resident's situation.
-pub fn is_question(text: &str) -> bool {
-    if text.trim_end().ends_with(['?', '？']) {
-        return true;
-    }
-    let t = normalize(text);
-    t.ends_with('か')
-        || t.ends_with('の')
-        || [
-            "いつ",
-            "いくら",
-            "どこ",
-            "何",
-            "なに",
-            "なん",
-            "どう",
-            "どれ",
-            "どの",
-            "だれ",
-            "誰",
-            "ですか",
-            "ますか",
-            "できる",
-            "教えて",
-            "知りたい",
-        ]
-        .iter()
-        .any(|w| t.contains(w))
 }
 
 impl Engine {
@@ -327,6 +273,29 @@ impl Engine {
         })
     }
 
+    /// The answer to `question` from the entries (visible to `tenant`) of the given
+    /// situations alone, however weakly they match; `None` when none matches at all.
+    fn best_in_situations(
+        &self,
+        question: &str,
+        tenant: &str,
+        situations: &[&str],
+    ) -> Result<Option<Decision>, AskError> {
+        let ids: Vec<&str> = self
+            .knowledge()
+            .entries()
+            .iter()
+            .filter(|e| e.tenant == NATIONAL || e.tenant == tenant)
+            .filter(|e| situations.contains(&situation(&e.category).as_str()))
+            .map(|e| e.id.as_str())
+            .collect();
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        let decision = self.run_within(question, tenant, &ids)?;
+        Ok(self.answer_among(&decision.ranked, f32::MIN, |_| true))
+    }
+
     fn category_of(&self, tenant: &str, id: &str) -> Option<&str> {
         self.knowledge()
             .get(tenant, id)
@@ -349,17 +318,19 @@ impl Engine {
         // The reply tells the situation (which category); the first question tells
         // what is asked about it, so the entry is chosen by the first question within
         // the category (by both texts when the first alone finds none there).
-        let (_, first) = self.run_composed(&p.question, tenant)?;
         let floor = self.config().decide.suggest_min_confidence;
-        let within = |label: &str| {
+        let within = |label: &str| -> Result<Option<Decision>, AskError> {
             let keep = |s: &Scored| label_of(s).as_deref() == Some(label);
-            self.answer_among(&first.ranked, f32::MIN, keep)
-                .or_else(|| self.answer_among(&combined.ranked, floor, keep))
+            Ok(self
+                .best_in_situations(&p.question, tenant, &[label])?
+                .or_else(|| self.answer_among(&combined.ranked, floor, keep)))
         };
         if let Some(i) = named_option(reply, &p.options) {
-            return Ok(within(&p.options[i].label));
+            return within(&p.options[i].label);
         }
-        let new_question = plain.kind == DecisionKind::Answer
+        // A statement (「会社員です」) describes the situation, whatever it matches alone.
+        let new_question = is_question(reply)
+            && plain.kind == DecisionKind::Answer
             && plain.top.as_ref().is_some_and(|t| !in_options(t))
             && combined.ranked.first().map(|s| &s.candidate.id)
                 == plain.top.as_ref().map(|t| &t.candidate.id);
@@ -371,7 +342,7 @@ impl Engine {
         if let Some(first) = combined.ranked.first() {
             if let Some(label) = label_of(first) {
                 if in_options(first) || combined.kind == DecisionKind::Answer {
-                    return Ok(within(&label).or(Some(combined)));
+                    return Ok(within(&label)?.or(Some(combined)));
                 }
             }
         }
@@ -389,20 +360,45 @@ impl Engine {
         previous: &str,
         plain: &Decision,
     ) -> Result<Option<Decision>, AskError> {
-        // A question naming a scheme of its own, and answered, is a new question.
-        if plain.kind == DecisionKind::Answer && self.names_a_topic(question) {
-            return Ok(None);
-        }
+        // A message naming a scheme of its own, and answered, is a new matter
+        // (「マイナンバーカードをなくしました」 after 児童手当), unless it is a statement that
+        // confirms the topic (「昔の紙の健康保険証です」) or fits the previous question in
+        // its situation at least as surely.
+        let own_topic = plain.kind == DecisionKind::Answer && self.names_a_topic(question, tenant);
         // A statement (「会社員です」「国保のほう」) describes the resident's situation:
         // it picks the category, the previous question what is asked about it.
         if !is_question(question) {
             if let Some(d) = self.situation_switch(question, tenant, last, previous, plain)? {
-                return Ok(Some(d));
+                let sure = |d: &Decision| d.top.as_ref().map_or(0.0, |t| t.confidence);
+                let confirms = d.top.as_ref().is_some_and(|t| t.candidate.id == last.id);
+                if !own_topic || confirms || sure(&d) >= sure(plain) {
+                    return Ok(Some(d));
+                }
             }
+        }
+        if own_topic {
+            return Ok(None);
         }
         // A reply that describes another situation refines the previous question:
         // both together point to another category's entry, at least as surely as the
         // reply alone points anywhere.
+        // A question of its own words whose best match, even if not sure enough to
+        // answer alone, is on the conversation's topic: the topic settles it
+        // (「届いたカードの有効期限って何年？」 after a child's card).
+        let short = normalize(question).chars().count() <= SHORT;
+        let on_topic = |s: &Scored| {
+            self.category_of(tenant, &s.candidate.id) == Some(last.category.as_str())
+                || last.related.contains(&s.candidate.id)
+        };
+        let floor = self.config().decide.suggest_min_confidence;
+        if let Some(top) = plain
+            .ranked
+            .first()
+            .filter(|t| !short && on_topic(t) && t.confidence >= floor)
+        {
+            let id = top.candidate.id.clone();
+            return Ok(self.answer_among(&plain.ranked, f32::MIN, |s| s.candidate.id == id));
+        }
         let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
         if let (DecisionKind::Answer, Some(top)) = (&combined.kind, &combined.top) {
             let category = self.category_of(tenant, &top.candidate.id);
@@ -415,12 +411,26 @@ impl Engine {
                 return Ok(Some(combined));
             }
         }
-        let short = normalize(question).chars().count() <= SHORT;
         let plain_on_topic = plain.top.as_ref().is_some_and(|t| {
             self.category_of(tenant, &t.candidate.id) == Some(last.category.as_str())
         });
-        if plain.kind == DecisionKind::Answer && (!short || plain_on_topic) {
+        if plain.kind == DecisionKind::Answer && plain_on_topic {
             return Ok(None);
+        }
+        if plain.kind == DecisionKind::Answer && !short {
+            // A longer question answered elsewhere stays there unless the topic has an
+            // entry that fits it about as well: the conversation's topic breaks the tie.
+            let ids: Vec<&str> = self
+                .knowledge()
+                .entries()
+                .iter()
+                .filter(|e| e.tenant == NATIONAL || e.tenant == tenant)
+                .filter(|e| e.category == last.category || last.related.contains(&e.id))
+                .map(|e| e.id.as_str())
+                .collect();
+            let topical = self.run_within(question, tenant, &ids)?;
+            let best = plain.top.as_ref().map_or(0.0, |t| t.confidence);
+            return Ok(self.answer_among(&topical.ranked, best - TOPIC_MARGIN, |_| true));
         }
         let (_, anchored) = self.run_composed(&format!("{} {question}", last.category), tenant)?;
         let on_topic = |s: &Scored| {
@@ -445,7 +455,7 @@ impl Engine {
         let floor = self.config().decide.suggest_min_confidence;
         // Situations the statement names outright (「国民健康保険に入っています」), else
         // the category its best entry belongs to.
-        let mut wanted = self.named_situations(question);
+        let mut wanted = self.named_situations(question, tenant);
         if wanted.is_empty() {
             let best = plain
                 .ranked
@@ -463,17 +473,22 @@ impl Engine {
         if wanted.is_empty() {
             return Ok(None);
         }
-        Ok(self.answer_among(&first.ranked, f32::MIN, |s| {
-            self.category_of(tenant, &s.candidate.id)
-                .map(situation)
-                .is_some_and(|c| wanted.contains(&c))
-        }))
+        // The previous question must fit the new situation: 「児童手当はいくら」 has no
+        // answer among the entries on lost cards, so 「財布を落としました」 is a new matter.
+        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        Ok(self
+            .best_in_situations(previous, tenant, &wanted)?
+            .filter(|d| {
+                d.top
+                    .as_ref()
+                    .is_some_and(|t| t.confidence >= SWITCH_MIN_CONFIDENCE)
+            }))
     }
 
     /// True when `question` names a category (a scheme such as 児童手当), so it
     /// carries its own topic and is not a follow-up.
-    fn names_a_topic(&self, question: &str) -> bool {
-        !self.named_situations(question).is_empty()
+    fn names_a_topic(&self, question: &str, tenant: &str) -> bool {
+        !self.named_situations(question, tenant).is_empty()
     }
 
     /// True when `question` names `category` (after normalization and synonyms).
@@ -482,12 +497,18 @@ impl Engine {
         names(&a.prepare(question), &a.prepare(&situation(category)))
     }
 
-    /// The situations (categories) `question` names, e.g. 国民健康保険料 for 「国保です」.
-    fn named_situations(&self, question: &str) -> Vec<String> {
+    /// The situations (categories) with entries visible to `tenant` that `question`
+    /// names, e.g. 国民健康保険料 for 「国保です」.
+    fn named_situations(&self, question: &str, tenant: &str) -> Vec<String> {
         let q = self.analyzer().prepare(question);
+        let visible = |s: &str| {
+            self.knowledge().entries().iter().any(|e| {
+                (e.tenant == NATIONAL || e.tenant == tenant) && situation(&e.category) == s
+            })
+        };
         self.situations()
             .iter()
-            .filter(|(_, prepared)| names(&q, prepared))
+            .filter(|(s, prepared)| names(&q, prepared) && visible(s))
             .map(|(s, _)| s.clone())
             .collect()
     }
@@ -541,39 +562,5 @@ mod tests {
         assert!(clarify_options(&same, 0.35, category).is_none());
         let weak = [scored("kokuho-a", 0.5, 0.5), scored("kouki-a", 0.2, 0.49)];
         assert!(clarify_options(&weak, 0.35, category).is_none());
-    }
-
-    #[test]
-    fn replies_name_options_by_number_or_label() {
-        let options = vec![
-            ClarifyOption {
-                label: "児童手当".into(),
-                ids: vec![],
-            },
-            ClarifyOption {
-                label: "児童扶養手当".into(),
-                ids: vec![],
-            },
-        ];
-        assert_eq!(named_option("２", &options), Some(1));
-        assert_eq!(named_option("児童扶養手当", &options), Some(1));
-        assert_eq!(named_option("児童手当です", &options), Some(0));
-        assert_eq!(named_option("3", &options), None);
-        assert_eq!(named_option("ひとり親です", &options), None);
-    }
-
-    #[test]
-    fn questions_statements_and_situations() {
-        assert!(
-            is_question("いつまで？") && is_question("金額は？") && is_question("費用はかかるの")
-        );
-        assert!(!is_question("国保です") && !is_question("会社員で産休をとります"));
-        assert_eq!(situation("児童手当（窓口市）"), "児童手当");
-        assert!(names("国民健康保険に入っています", "国民健康保険料"));
-        assert!(names(
-            "マイナンバーカードを作りたい",
-            "マイナンバーカードの申請"
-        ));
-        assert!(!names("保険料はいくら", "国民健康保険料"));
     }
 }

@@ -230,12 +230,14 @@ impl KeywordIndex {
     }
 
     /// Top candidates for `q` among national entries and those of `tenant`; a tenant
-    /// entry with the same id as a national one replaces it.
+    /// entry with the same id as a national one replaces it. With `within`, only
+    /// entries with those ids are candidates (scores are those of the whole index).
     pub fn search(
         &self,
         q: &Analysis,
         tenant: &str,
         cfg: &RetrieveConfig,
+        within: Option<&[&str]>,
     ) -> Result<Vec<Candidate>, RetrieveError> {
         let f = self.fields;
         let words: Vec<QueryWord<'_>> = {
@@ -273,7 +275,7 @@ impl KeywordIndex {
             f,
             KIND_ENTRY,
             tenant,
-            None,
+            within,
             &entry_terms,
             limit,
         )?;

@@ -1,0 +1,86 @@
+//! Why: after a clarification or an answer, residents often reply with a statement
+//! about themselves (「けがで仕事を休んでいる会社員です」), not a question. A counter
+//! clerk hears it as the missing situation for the question already asked — unless
+//! the statement is a new matter of its own (「マイナンバーカードをなくしました」).
+//! And a longer follow-up whose best match is on the conversation's topic stays on it.
+
+mod common;
+
+use madoguchi::converse::Context;
+use madoguchi::engine::Engine;
+use madoguchi::respond::Response;
+
+fn turns(engine: &Engine, first: &str, second: &str) -> (Response, Response) {
+    let (r1, ctx) = engine
+        .converse(first, "national", &Context::default())
+        .unwrap();
+    let (r2, _) = engine.converse(second, "national", &ctx).unwrap();
+    (r1, r2)
+}
+
+fn answered(r: &Response) -> Option<&str> {
+    r.answer.as_ref().map(|a| a.entry.id.as_str())
+}
+
+#[test]
+fn a_statement_after_a_clarification_is_the_reply_not_a_new_question() {
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "手当って月いくら？",
+        "けがで仕事を休んでいる会社員です",
+    );
+    assert!(r1.clarify.is_some(), "{r1:?}");
+    // The reply alone is answered by 傷病手当金's overview; read as the reply, it is
+    // the amount (what the first question asked) of 傷病手当金 (what the reply tells).
+    assert_eq!(answered(&r2), Some("health-shoubyou-teate-amount"));
+}
+
+#[test]
+fn a_statement_after_an_answer_switches_the_situation_of_the_same_question() {
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "手当の申請はどうすればいいですか",
+        "病気で会社を休んでいて給料が出ません",
+    );
+    let category = |r: &Response| r.answer.as_ref().map(|a| a.entry.category.clone());
+    assert_ne!(category(&r1).as_deref(), Some("傷病手当金"), "{r1:?}");
+    assert_eq!(category(&r2).as_deref(), Some("傷病手当金"), "{r2:?}");
+}
+
+#[test]
+fn a_statement_that_is_a_new_matter_is_answered_as_one() {
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "児童手当はいくらもらえますか",
+        "マイナンバーカードをなくしました",
+    );
+    assert_eq!(answered(&r1), Some("childcare-jidou-teate-amount"));
+    assert_eq!(answered(&r2), Some("mynumber-card-lost"));
+}
+
+#[test]
+fn a_longer_follow_up_whose_best_match_is_on_topic_stays_on_it() {
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (alone, _) = engine
+        .converse(
+            "届いたカードの有効期限は何年ですか",
+            "national",
+            &Context::default(),
+        )
+        .unwrap();
+    assert_ne!(
+        answered(&alone),
+        Some("mynumber-child-validity"),
+        "alone it is not about a child's card"
+    );
+    let (r1, r2) = turns(
+        &engine,
+        "赤ちゃんのマイナンバーカードの作り方を教えて",
+        "届いたカードの有効期限は何年ですか",
+    );
+    assert_eq!(answered(&r1), Some("mynumber-child-newborn"));
+    assert_eq!(answered(&r2), Some("mynumber-child-validity"));
+}
