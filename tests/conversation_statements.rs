@@ -2,7 +2,8 @@
 //! about themselves (「けがで仕事を休んでいる会社員です」), not a question. A counter
 //! clerk hears it as the missing situation for the question already asked — unless
 //! the statement is a new matter of its own (「マイナンバーカードをなくしました」).
-//! And a longer follow-up whose best match is on the conversation's topic stays on it.
+//! And a longer follow-up whose best match is on the conversation's topic stays on it,
+//! in the topic's own category when a related entry of another fits as well.
 
 mod common;
 
@@ -83,4 +84,18 @@ fn a_longer_follow_up_whose_best_match_is_on_topic_stays_on_it() {
     );
     assert_eq!(answered(&r1), Some("mynumber-child-newborn"));
     assert_eq!(answered(&r2), Some("mynumber-child-validity"));
+}
+
+#[test]
+fn a_follow_up_as_close_to_a_related_entry_stays_in_the_topics_own_category() {
+    // 個人番号通知書 is related to 通知カードの廃止 and matches the words as well as
+    // 通知カードの利用 does; the conversation is about 通知カード.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "通知カードは廃止されたのですか",
+        "家に残っているものは番号の証明に使えますか",
+    );
+    assert_eq!(answered(&r1), Some("mynumber-tsuchi-card-haishi"));
+    assert_eq!(answered(&r2), Some("mynumber-tsuchi-card-riyou"));
 }

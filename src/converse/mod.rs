@@ -26,10 +26,10 @@
 //! holds only entry ids, category labels and redacted question text.
 
 mod sessions;
+mod situations;
 mod wording;
 
 pub use self::sessions::Sessions;
-use self::wording::names;
 pub(crate) use self::wording::situation;
 pub use self::wording::{is_question, named_option};
 use crate::analysis::normalize::normalize;
@@ -71,6 +71,19 @@ pub struct Context {
     pub last_question: Option<String>,
     /// Clarifications asked in a row.
     pub rounds: u8,
+}
+
+/// A message after an answer, with what it may follow up on.
+#[derive(Clone, Copy)]
+struct Turn<'a> {
+    question: &'a str,
+    tenant: &'a str,
+    /// The entry last answered: the conversation's topic.
+    last: &'a crate::knowledge::Entry,
+    /// The question that entry answered (redacted).
+    previous: &'a str,
+    /// The message's own decision, asked alone.
+    plain: &'a Decision,
 }
 
 /// A clarification waiting for a reply.
@@ -134,7 +147,13 @@ impl Engine {
             .and_then(|id| self.knowledge().get(tenant, id))
         {
             let previous = ctx.last_question.as_deref().unwrap_or(&last.question);
-            if let Some(d) = self.follow_up(question, tenant, last, previous, &decision)? {
+            if let Some(d) = self.follow_up(Turn {
+                question,
+                tenant,
+                last,
+                previous,
+                plain: &decision,
+            })? {
                 decision = d;
                 in_context = true;
             }
@@ -296,6 +315,37 @@ impl Engine {
         Ok(self.answer_among(&decision.ranked, f32::MIN, |_| true))
     }
 
+    /// Of the candidates as sure as `top` (within [`TIE`]), one in `last`'s own
+    /// category rather than a related entry of another: 「手元のは番号の証明に使える？」
+    /// after 通知カードの廃止 is about 通知カード, not about 個人番号通知書.
+    fn closest_to_topic(
+        &self,
+        ranked: &[Scored],
+        top: &Scored,
+        tenant: &str,
+        last: &crate::knowledge::Entry,
+    ) -> String {
+        ranked
+            .iter()
+            .take_while(|s| s.confidence >= top.confidence - TIE)
+            .find(|s| self.category_of(tenant, &s.candidate.id) == Some(last.category.as_str()))
+            .unwrap_or(top)
+            .candidate
+            .id
+            .clone()
+    }
+
+    /// The entries (visible to `tenant`) of `last`'s topic: its category and related.
+    fn topic_ids(&self, tenant: &str, last: &crate::knowledge::Entry) -> Vec<&str> {
+        self.knowledge()
+            .entries()
+            .iter()
+            .filter(|e| e.tenant == NATIONAL || e.tenant == tenant)
+            .filter(|e| e.category == last.category || last.related.contains(&e.id))
+            .map(|e| e.id.as_str())
+            .collect()
+    }
+
     fn category_of(&self, tenant: &str, id: &str) -> Option<&str> {
         self.knowledge()
             .get(tenant, id)
@@ -346,20 +396,36 @@ impl Engine {
                 }
             }
         }
+        // Nothing sure yet: a statement still tells the situation it names or is best
+        // answered in (「はがきが届いたのでマイナンバーカードを受け取りに行きます」).
+        if !is_question(reply) {
+            let wanted = self.situations_meant(reply, tenant, plain);
+            let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            if let Some(d) = self
+                .best_in_situations(&p.question, tenant, &wanted)?
+                .filter(|d| {
+                    d.top
+                        .as_ref()
+                        .is_some_and(|t| t.confidence >= SWITCH_MIN_CONFIDENCE)
+                })
+            {
+                return Ok(Some(d));
+            }
+        }
         Ok(Some(combined))
     }
 
     /// Reads `question` in the context of the last answer `last` when it looks like a
     /// follow-up: asked again with `last`'s category in front, keeping to entries of
     /// that category or related to `last`. `None` keeps the plain decision.
-    fn follow_up(
-        &self,
-        question: &str,
-        tenant: &str,
-        last: &crate::knowledge::Entry,
-        previous: &str,
-        plain: &Decision,
-    ) -> Result<Option<Decision>, AskError> {
+    fn follow_up(&self, turn: Turn<'_>) -> Result<Option<Decision>, AskError> {
+        let Turn {
+            question,
+            tenant,
+            last,
+            previous,
+            plain,
+        } = turn;
         // A message naming a scheme of its own, and answered, is a new matter
         // (「マイナンバーカードをなくしました」 after 児童手当), unless it is a statement that
         // confirms the topic (「昔の紙の健康保険証です」) or fits the previous question in
@@ -368,7 +434,7 @@ impl Engine {
         // A statement (「会社員です」「国保のほう」) describes the resident's situation:
         // it picks the category, the previous question what is asked about it.
         if !is_question(question) {
-            if let Some(d) = self.situation_switch(question, tenant, last, previous, plain)? {
+            if let Some(d) = self.situation_switch(turn)? {
                 let sure = |d: &Decision| d.top.as_ref().map_or(0.0, |t| t.confidence);
                 let confirms = d.top.as_ref().is_some_and(|t| t.candidate.id == last.id);
                 if !own_topic || confirms || sure(&d) >= sure(plain) {
@@ -396,7 +462,7 @@ impl Engine {
             .first()
             .filter(|t| !short && on_topic(t) && t.confidence >= floor)
         {
-            let id = top.candidate.id.clone();
+            let id = self.closest_to_topic(&plain.ranked, top, tenant, last);
             return Ok(self.answer_among(&plain.ranked, f32::MIN, |s| s.candidate.id == id));
         }
         let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
@@ -420,17 +486,17 @@ impl Engine {
         if plain.kind == DecisionKind::Answer && !short {
             // A longer question answered elsewhere stays there unless the topic has an
             // entry that fits it about as well: the conversation's topic breaks the tie.
-            let ids: Vec<&str> = self
-                .knowledge()
-                .entries()
-                .iter()
-                .filter(|e| e.tenant == NATIONAL || e.tenant == tenant)
-                .filter(|e| e.category == last.category || last.related.contains(&e.id))
-                .map(|e| e.id.as_str())
-                .collect();
-            let topical = self.run_within(question, tenant, &ids)?;
+            let topical = self.run_within(question, tenant, &self.topic_ids(tenant, last))?;
             let best = plain.top.as_ref().map_or(0.0, |t| t.confidence);
-            return Ok(self.answer_among(&topical.ranked, best - TOPIC_MARGIN, |_| true));
+            let Some(top) = topical
+                .ranked
+                .first()
+                .filter(|t| t.confidence >= best - TOPIC_MARGIN)
+            else {
+                return Ok(None);
+            };
+            let id = self.closest_to_topic(&topical.ranked, top, tenant, last);
+            return Ok(self.answer_among(&topical.ranked, f32::MIN, |s| s.candidate.id == id));
         }
         let (_, anchored) = self.run_composed(&format!("{} {question}", last.category), tenant)?;
         let on_topic = |s: &Scored| {
@@ -440,77 +506,6 @@ impl Engine {
         // A follow-up without a topic of its own takes the topic's best entry, even at
         // lower confidence than an answer elsewhere.
         Ok(self.answer_among(&anchored.ranked, FOLLOW_UP_MIN_CONFIDENCE, on_topic))
-    }
-
-    /// The previous question answered within the category the statement `plain`
-    /// points to, when that is another category than `last`'s.
-    fn situation_switch(
-        &self,
-        question: &str,
-        tenant: &str,
-        last: &crate::knowledge::Entry,
-        previous: &str,
-        plain: &Decision,
-    ) -> Result<Option<Decision>, AskError> {
-        let floor = self.config().decide.suggest_min_confidence;
-        // Situations the statement names outright (「国民健康保険に入っています」), else
-        // the category its best entry belongs to.
-        let mut wanted = self.named_situations(question, tenant);
-        if wanted.is_empty() {
-            let best = plain
-                .ranked
-                .first()
-                .filter(|s| s.confidence >= floor)
-                .and_then(|s| self.category_of(tenant, &s.candidate.id))
-                .map(situation);
-            wanted.extend(best);
-        }
-        let (_, first) = self.run_composed(previous, tenant)?;
-        if wanted.contains(&situation(&last.category)) {
-            // A confirmation (「国保です」 after a 国保 answer): the answer stands.
-            return Ok(self.answer_among(&first.ranked, f32::MIN, |s| s.candidate.id == last.id));
-        }
-        if wanted.is_empty() {
-            return Ok(None);
-        }
-        // The previous question must fit the new situation: 「児童手当はいくら」 has no
-        // answer among the entries on lost cards, so 「財布を落としました」 is a new matter.
-        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-        Ok(self
-            .best_in_situations(previous, tenant, &wanted)?
-            .filter(|d| {
-                d.top
-                    .as_ref()
-                    .is_some_and(|t| t.confidence >= SWITCH_MIN_CONFIDENCE)
-            }))
-    }
-
-    /// True when `question` names a category (a scheme such as 児童手当), so it
-    /// carries its own topic and is not a follow-up.
-    fn names_a_topic(&self, question: &str, tenant: &str) -> bool {
-        !self.named_situations(question, tenant).is_empty()
-    }
-
-    /// True when `question` names `category` (after normalization and synonyms).
-    fn names(&self, question: &str, category: &str) -> bool {
-        let a = self.analyzer();
-        names(&a.prepare(question), &a.prepare(&situation(category)))
-    }
-
-    /// The situations (categories) with entries visible to `tenant` that `question`
-    /// names, e.g. 国民健康保険料 for 「国保です」.
-    fn named_situations(&self, question: &str, tenant: &str) -> Vec<String> {
-        let q = self.analyzer().prepare(question);
-        let visible = |s: &str| {
-            self.knowledge().entries().iter().any(|e| {
-                (e.tenant == NATIONAL || e.tenant == tenant) && situation(&e.category) == s
-            })
-        };
-        self.situations()
-            .iter()
-            .filter(|(s, prepared)| names(&q, prepared) && visible(s))
-            .map(|(s, _)| s.clone())
-            .collect()
     }
 }
 

@@ -87,6 +87,9 @@ pub struct Metrics {
     /// In-scope single questions answered with a clarifying question.
     #[serde(default)]
     pub clarify_rate: Option<f64>,
+    /// Conversation cases (two turns) in the group.
+    #[serde(default)]
+    pub conversations: usize,
     /// Conversation cases (two turns) ending with the right answer.
     #[serde(default)]
     pub conversation_pass: Option<f64>,
@@ -166,6 +169,7 @@ impl Metrics {
                     .count(),
                 n,
             ),
+            conversations: 0,
             conversation_pass: None,
             clarify_success: None,
         }

@@ -95,7 +95,8 @@ pub struct Delta {
     pub previous: f64,
     pub current: f64,
     pub delta: f64,
-    /// `better`, `worse` or `same`.
+    /// `better`, `worse` or `same`; `changed set` when the split's golden questions
+    /// (or conversation cases) are not the ones the previous report measured.
     pub verdict: &'static str,
 }
 
@@ -246,6 +247,7 @@ pub fn build_report(
                 .iter()
                 .filter(|o| split.is_none_or(|s| o.case.split == s)),
         );
+        m.conversations = c.cases;
         m.conversation_pass = c.conversation_pass;
         m.clarify_success = c.clarify_success;
         m
@@ -359,14 +361,25 @@ fn compare(splits: &BTreeMap<String, Metrics>, previous: Option<&serde_json::Val
     };
     let mut out = Vec::new();
     for (split, m) in splits {
+        let before = &prev["splits"][split];
+        let count = |key: &str| before[key].as_u64().map(|n| n as usize);
+        // Metrics over a different set of cases are not better or worse, only other.
+        let questions_changed = count("questions") != Some(m.questions);
+        let conversations_changed = count("conversations").unwrap_or(0) != m.conversations;
         for (metric, _, higher_is_better) in HEADLINE {
-            let (Some(current), Some(previous)) =
-                (m.get(metric), prev["splits"][split][metric].as_f64())
-            else {
+            let (Some(current), Some(previous)) = (m.get(metric), before[metric].as_f64()) else {
                 continue;
             };
             let delta = current - previous;
-            let verdict = if delta.abs() < 0.0005 {
+            let over_conversations = matches!(*metric, "conversation_pass" | "clarify_success");
+            let changed = if over_conversations {
+                conversations_changed
+            } else {
+                questions_changed
+            };
+            let verdict = if changed {
+                "changed set"
+            } else if delta.abs() < 0.0005 {
                 "same"
             } else if (delta > 0.0) == *higher_is_better {
                 "better"
@@ -421,4 +434,45 @@ pub fn write(report: &Report, dir: &Path) -> Result<(), EvalError> {
     std::fs::write(dir.join("index.html"), report::html(report))
         .map_err(werr(dir.join("index.html")))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metrics(questions: usize, conversations: usize, hit: f64, pass: f64) -> Metrics {
+        Metrics {
+            questions,
+            conversations,
+            hit_at_1: Some(hit),
+            conversation_pass: Some(pass),
+            ..Metrics::default()
+        }
+    }
+
+    fn verdict<'a>(deltas: &'a [Delta], metric: &str) -> &'a str {
+        deltas.iter().find(|d| d.metric == metric).unwrap().verdict
+    }
+
+    #[test]
+    fn the_same_sets_are_compared_and_changed_sets_are_not() {
+        let previous = serde_json::json!({"splits": {"tune": {
+            "questions": 10, "conversations": 4, "hit_at_1": 0.8, "conversation_pass": 0.5
+        }}});
+        let same = BTreeMap::from([("tune".to_string(), metrics(10, 4, 0.9, 0.25))]);
+        let d = compare(&same, Some(&previous));
+        assert_eq!(verdict(&d, "hit_at_1"), "better");
+        assert_eq!(verdict(&d, "conversation_pass"), "worse");
+        // More questions, same conversations: only the question metrics are other.
+        let grown = BTreeMap::from([("tune".to_string(), metrics(12, 4, 0.7, 0.75))]);
+        let d = compare(&grown, Some(&previous));
+        assert_eq!(verdict(&d, "hit_at_1"), "changed set");
+        assert_eq!(verdict(&d, "conversation_pass"), "better");
+        // A report from before conversation counts were kept compares as changed.
+        let old = serde_json::json!({"splits": {"tune": {
+            "questions": 10, "hit_at_1": 0.8, "conversation_pass": 0.5
+        }}});
+        let d = compare(&same, Some(&old));
+        assert_eq!(verdict(&d, "conversation_pass"), "changed set");
+    }
 }

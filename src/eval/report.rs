@@ -149,6 +149,9 @@ pub fn html(r: &Report) -> String {
                 .iter()
                 .find(|d| d.split == sp && d.metric == *metric);
             let d = delta.map_or(String::new(), |d| {
+                if d.verdict == "changed set" {
+                    return " <small class=\"muted\">(other set)</small>".to_string();
+                }
                 format!(
                     " <small class=\"{}\">({}{:.1})</small>",
                     d.verdict,
@@ -170,7 +173,16 @@ pub fn html(r: &Report) -> String {
             .filter(|d| d.verdict == "better")
             .count();
         let worse = r.comparison.iter().filter(|d| d.verdict == "worse").count();
-        let _ = write!(s, "<p>Against the previous report: <span class=\"better\">{better} better</span>, <span class=\"worse\">{worse} worse</span> (points in brackets).</p>");
+        let other = r
+            .comparison
+            .iter()
+            .filter(|d| d.verdict == "changed set")
+            .count();
+        let _ = write!(s, "<p>Against the previous report: <span class=\"better\">{better} better</span>, <span class=\"worse\">{worse} worse</span> (points in brackets).");
+        if other > 0 {
+            let _ = write!(s, " {other} not compared: the split's golden questions or conversation cases changed since then, so its numbers measure another set.");
+        }
+        s.push_str("</p>");
     }
 
     let total: usize = r.decisions.values().sum();

@@ -1,0 +1,86 @@
+//! Situations in a conversation: which categories (schemes) a message names or
+//! means, and how a statement about the resident (「国保です」「会社員で産休をとります」)
+//! moves the previous question to another situation or confirms the current one.
+
+use super::wording::{names, situation};
+use super::{Turn, SWITCH_MIN_CONFIDENCE};
+use crate::decide::Decision;
+use crate::engine::{AskError, Engine};
+use crate::knowledge::NATIONAL;
+
+impl Engine {
+    /// The previous question answered within the category the statement `plain`
+    /// points to, when that is another category than `last`'s.
+    pub(super) fn situation_switch(&self, turn: Turn<'_>) -> Result<Option<Decision>, AskError> {
+        let (tenant, last, previous) = (turn.tenant, turn.last, turn.previous);
+        let wanted = self.situations_meant(turn.question, tenant, turn.plain);
+        let (_, first) = self.run_composed(previous, tenant)?;
+        if wanted.contains(&situation(&last.category)) {
+            // A confirmation (「国保です」 after a 国保 answer): the answer stands.
+            return Ok(self.answer_among(&first.ranked, f32::MIN, |s| s.candidate.id == last.id));
+        }
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        // The previous question must fit the new situation: 「児童手当はいくら」 has no
+        // answer among the entries on lost cards, so 「財布を落としました」 is a new matter.
+        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        Ok(self
+            .best_in_situations(previous, tenant, &wanted)?
+            .filter(|d| {
+                d.top
+                    .as_ref()
+                    .is_some_and(|t| t.confidence >= SWITCH_MIN_CONFIDENCE)
+            }))
+    }
+
+    /// The situations a statement means: those it names outright (「国民健康保険に
+    /// 入っています」), else the category of its best entry (`plain`, its own decision).
+    pub(super) fn situations_meant(
+        &self,
+        statement: &str,
+        tenant: &str,
+        plain: &Decision,
+    ) -> Vec<String> {
+        let floor = self.config().decide.suggest_min_confidence;
+        let mut wanted = self.named_situations(statement, tenant);
+        if wanted.is_empty() {
+            let best = plain
+                .ranked
+                .first()
+                .filter(|s| s.confidence >= floor)
+                .and_then(|s| self.category_of(tenant, &s.candidate.id))
+                .map(situation);
+            wanted.extend(best);
+        }
+        wanted
+    }
+
+    /// True when `question` names a category (a scheme such as 児童手当), so it
+    /// carries its own topic and is not a follow-up.
+    pub(super) fn names_a_topic(&self, question: &str, tenant: &str) -> bool {
+        !self.named_situations(question, tenant).is_empty()
+    }
+
+    /// True when `question` names `category` (after normalization and synonyms).
+    pub(super) fn names(&self, question: &str, category: &str) -> bool {
+        let a = self.analyzer();
+        names(&a.prepare(question), &a.prepare(&situation(category)))
+    }
+
+    /// The situations (categories) with entries visible to `tenant` that `question`
+    /// names, e.g. 国民健康保険料 for 「国保です」.
+    pub(super) fn named_situations(&self, question: &str, tenant: &str) -> Vec<String> {
+        let q = self.analyzer().prepare(question);
+        let visible = |s: &str| {
+            self.knowledge().entries().iter().any(|e| {
+                (e.tenant == NATIONAL || e.tenant == tenant) && situation(&e.category) == s
+            })
+        };
+        self.situations()
+            .iter()
+            .filter(|(s, prepared)| names(&q, prepared) && visible(s))
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+}
