@@ -35,7 +35,6 @@ pub use self::wording::{is_question, named_option};
 use crate::analysis::normalize::normalize;
 use crate::decide::{Decision, DecisionKind, Scored};
 use crate::engine::{AskError, Engine};
-use crate::knowledge::NATIONAL;
 use crate::respond::{ClarifyOption, ClarifyView, Response, CLARIFY_MESSAGE};
 
 /// Clarifications asked in a row at most.
@@ -304,7 +303,7 @@ impl Engine {
             .knowledge()
             .entries()
             .iter()
-            .filter(|e| e.tenant == NATIONAL || e.tenant == tenant)
+            .filter(|e| e.visible_to(tenant))
             .filter(|e| situations.contains(&situation(&e.category).as_str()))
             .map(|e| e.id.as_str())
             .collect();
@@ -340,7 +339,7 @@ impl Engine {
         self.knowledge()
             .entries()
             .iter()
-            .filter(|e| e.tenant == NATIONAL || e.tenant == tenant)
+            .filter(|e| e.visible_to(tenant))
             .filter(|e| e.category == last.category || last.related.contains(&e.id))
             .map(|e| e.id.as_str())
             .collect()

@@ -6,7 +6,6 @@ use super::wording::{names, situation};
 use super::{Turn, SWITCH_MIN_CONFIDENCE};
 use crate::decide::Decision;
 use crate::engine::{AskError, Engine};
-use crate::knowledge::NATIONAL;
 
 impl Engine {
     /// The previous question answered within the category the statement `plain`
@@ -73,9 +72,10 @@ impl Engine {
     pub(super) fn named_situations(&self, question: &str, tenant: &str) -> Vec<String> {
         let q = self.analyzer().prepare(question);
         let visible = |s: &str| {
-            self.knowledge().entries().iter().any(|e| {
-                (e.tenant == NATIONAL || e.tenant == tenant) && situation(&e.category) == s
-            })
+            self.knowledge()
+                .entries()
+                .iter()
+                .any(|e| e.visible_to(tenant) && situation(&e.category) == s)
         };
         self.situations()
             .iter()

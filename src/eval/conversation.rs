@@ -19,7 +19,7 @@ use super::EvalError;
 use crate::converse::Context;
 use crate::decide::DecisionKind;
 use crate::engine::Engine;
-use crate::knowledge::{KnowledgeBase, NATIONAL};
+use crate::knowledge::KnowledgeBase;
 
 /// One two-turn case.
 #[derive(Debug, Clone, Serialize)]
@@ -108,10 +108,7 @@ pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<Vec<ConvCase>, EvalError>
         if kind != "clarify" && kind != "followup" {
             problems.push(format!("{at}: kind `{kind}` (clarify or followup)"));
         }
-        let known = |id: &str| {
-            kb.get(tenant, id)
-                .is_some_and(|e| e.tenant == NATIONAL || e.tenant == tenant)
-        };
+        let known = |id: &str| kb.get(tenant, id).is_some_and(|e| e.visible_to(tenant));
         for id in [f[2], f[4]] {
             if id != "clarify" && !known(id) {
                 problems.push(format!("{at}: unknown entry `{id}` for tenant {tenant}"));

@@ -84,6 +84,14 @@ pub struct Entry {
     pub file: PathBuf,
 }
 
+impl Entry {
+    /// True when a resident asking as `tenant` sees this entry: it is national or
+    /// the tenant's own.
+    pub fn visible_to(&self, tenant: &str) -> bool {
+        self.tenant == NATIONAL || self.tenant == tenant
+    }
+}
+
 /// Errors of the knowledge layer.
 #[derive(Debug, thiserror::Error)]
 pub enum KnowledgeError {
