@@ -85,6 +85,12 @@ struct Turn<'a> {
     plain: &'a Decision,
 }
 
+/// True when `e` is on the topic of the last answer `last`: its category or one of
+/// its related entries.
+fn in_topic(last: &crate::knowledge::Entry, e: &crate::knowledge::Entry) -> bool {
+    e.category == last.category || last.related.contains(&e.id)
+}
+
 /// A clarification waiting for a reply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
@@ -339,8 +345,7 @@ impl Engine {
         self.knowledge()
             .entries()
             .iter()
-            .filter(|e| e.visible_to(tenant))
-            .filter(|e| e.category == last.category || last.related.contains(&e.id))
+            .filter(|e| e.visible_to(tenant) && in_topic(last, e))
             .map(|e| e.id.as_str())
             .collect()
     }
@@ -444,16 +449,14 @@ impl Engine {
         if own_topic {
             return Ok(None);
         }
-        // A reply that describes another situation refines the previous question:
-        // both together point to another category's entry, at least as surely as the
-        // reply alone points anywhere.
         // A question of its own words whose best match, even if not sure enough to
         // answer alone, is on the conversation's topic: the topic settles it
         // (「届いたカードの有効期限って何年？」 after a child's card).
         let short = normalize(question).chars().count() <= SHORT;
         let on_topic = |s: &Scored| {
-            self.category_of(tenant, &s.candidate.id) == Some(last.category.as_str())
-                || last.related.contains(&s.candidate.id)
+            self.knowledge()
+                .get(tenant, &s.candidate.id)
+                .is_some_and(|e| in_topic(last, e))
         };
         let floor = self.config().decide.suggest_min_confidence;
         if let Some(top) = plain
@@ -464,6 +467,9 @@ impl Engine {
             let id = self.closest_to_topic(&plain.ranked, top, tenant, last);
             return Ok(self.answer_among(&plain.ranked, f32::MIN, |s| s.candidate.id == id));
         }
+        // A reply that describes another situation refines the previous question:
+        // both together point to another category's entry, at least as surely as the
+        // reply alone points anywhere.
         let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
         if let (DecisionKind::Answer, Some(top)) = (&combined.kind, &combined.top) {
             let category = self.category_of(tenant, &top.candidate.id);
@@ -498,10 +504,6 @@ impl Engine {
             return Ok(self.answer_among(&topical.ranked, f32::MIN, |s| s.candidate.id == id));
         }
         let (_, anchored) = self.run_composed(&format!("{} {question}", last.category), tenant)?;
-        let on_topic = |s: &Scored| {
-            self.category_of(tenant, &s.candidate.id) == Some(last.category.as_str())
-                || last.related.contains(&s.candidate.id)
-        };
         // A follow-up without a topic of its own takes the topic's best entry, even at
         // lower confidence than an answer elsewhere.
         Ok(self.answer_among(&anchored.ranked, FOLLOW_UP_MIN_CONFIDENCE, on_topic))
