@@ -404,15 +404,7 @@ impl Engine {
         // answered in (「はがきが届いたのでマイナンバーカードを受け取りに行きます」).
         if !is_question(reply) {
             let wanted = self.situations_meant(reply, tenant, plain);
-            let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
-            if let Some(d) = self
-                .best_in_situations(&p.question, tenant, &wanted)?
-                .filter(|d| {
-                    d.top
-                        .as_ref()
-                        .is_some_and(|t| t.confidence >= SWITCH_MIN_CONFIDENCE)
-                })
-            {
+            if let Some(d) = self.fitting_in_situations(&p.question, tenant, &wanted)? {
                 return Ok(Some(d));
             }
         }

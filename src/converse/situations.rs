@@ -13,19 +13,27 @@ impl Engine {
     pub(super) fn situation_switch(&self, turn: Turn<'_>) -> Result<Option<Decision>, AskError> {
         let (tenant, last, previous) = (turn.tenant, turn.last, turn.previous);
         let wanted = self.situations_meant(turn.question, tenant, turn.plain);
-        let (_, first) = self.run_composed(previous, tenant)?;
         if wanted.contains(&situation(&last.category)) {
             // A confirmation (「国保です」 after a 国保 answer): the answer stands.
+            let (_, first) = self.run_composed(previous, tenant)?;
             return Ok(self.answer_among(&first.ranked, f32::MIN, |s| s.candidate.id == last.id));
         }
-        if wanted.is_empty() {
-            return Ok(None);
-        }
-        // The previous question must fit the new situation: 「児童手当はいくら」 has no
-        // answer among the entries on lost cards, so 「財布を落としました」 is a new matter.
-        let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+        self.fitting_in_situations(previous, tenant, &wanted)
+    }
+
+    /// The answer to the earlier `question` among the entries of `situations`, when
+    /// it fits there at all (at least [`SWITCH_MIN_CONFIDENCE`]): 「児童手当はいくら」
+    /// has no answer among the entries on lost cards, so 「財布を落としました」 after it
+    /// is a new matter.
+    pub(super) fn fitting_in_situations(
+        &self,
+        question: &str,
+        tenant: &str,
+        situations: &[String],
+    ) -> Result<Option<Decision>, AskError> {
+        let situations: Vec<&str> = situations.iter().map(String::as_str).collect();
         Ok(self
-            .best_in_situations(previous, tenant, &wanted)?
+            .best_in_situations(question, tenant, &situations)?
             .filter(|d| {
                 d.top
                     .as_ref()
