@@ -195,6 +195,9 @@ pub struct RetrieveConfig {
     pub local_bonus: f32,
     /// Most credit (0–1) for a question word matched only by its reading n-grams.
     pub fuzzy_word_credit: f32,
+    /// Credit (0–1) for a question word found only as the start or end of a longer
+    /// word of the entry (カード in an entry that says マイナンバーカード).
+    pub compound_credit: f32,
 }
 
 impl Default for RetrieveConfig {
@@ -209,6 +212,7 @@ impl Default for RetrieveConfig {
             rank_bm25_weight: 0.3,
             phrasing_weight: 0.5,
             fuzzy_word_credit: 0.7,
+            compound_credit: 0.85,
             local_bonus: 0.1,
         }
     }
@@ -345,6 +349,11 @@ impl Config {
         unit(
             "retrieve.rank_bm25_weight",
             self.retrieve.rank_bm25_weight,
+            &mut p,
+        );
+        unit(
+            "retrieve.compound_credit",
+            self.retrieve.compound_credit,
             &mut p,
         );
         unit(

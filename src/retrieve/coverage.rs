@@ -23,6 +23,8 @@ pub struct QueryWord<'a> {
     pub text: &'a String,
     pub reading: &'a String,
     pub weight: f32,
+    /// Longer indexed words that begin or end with this one (カード → マイナンバーカード).
+    pub compounds: &'a [String],
 }
 
 /// Fewest reading n-grams a word needs before it may match by sound.
@@ -106,7 +108,9 @@ impl<'a> Targets<'a> {
 /// IDF-weighted share of the question's words each candidate covers. A word found in
 /// the question or paraphrases earns 1, in the answer only `answer_credit`; a word not
 /// found as such earns up to `fuzzy_word_credit` × the share of its reading n-grams
-/// found in the candidate (so 振り込む still partly matches 振込).
+/// found in the candidate (so 振り込む still partly matches 振込), and `compound_credit`
+/// when the candidate has a longer word beginning or ending with it (カード in
+/// マイナンバーカード).
 pub fn word_coverage(
     t: &Targets<'_>,
     f: &Fields,
@@ -119,6 +123,7 @@ pub fn word_coverage(
         text: word,
         reading,
         weight,
+        compounds,
     } in words
     {
         let w = t.idf(f.qa, word)? * weight;
@@ -138,6 +143,15 @@ pub fn word_coverage(
                 }
             })
             .collect();
+        if credit.iter().any(|&c| c < cfg.compound_credit) {
+            for compound in compounds {
+                for (c, found) in credit.iter_mut().zip(t.contains(f.qa, compound)?) {
+                    if found {
+                        *c = c.max(cfg.compound_credit);
+                    }
+                }
+            }
+        }
         let grams = crate::analysis::reading_ngrams(reading);
         // A single n-gram is too little evidence (天気 テンキ would match 転居 テンキョ).
         if credit.iter().any(|&c| c < cfg.fuzzy_word_credit) && grams.len() >= MIN_FUZZY_NGRAMS {
