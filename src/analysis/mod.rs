@@ -73,7 +73,7 @@ pub enum AnalysisError {
 pub struct Analysis {
     /// The text after normalization and synonym folding.
     pub normalized: String,
-    /// Content words (base forms).
+    /// Content words (base forms; a word written in kana alone is kept in katakana).
     pub words: Vec<String>,
     /// Reading (katakana) of each word as written, aligned with `words`; lets a word
     /// match its other forms by sound (振り込む ~ 振込 share フリコ).
@@ -368,6 +368,12 @@ impl Analyzer {
                     && !self.stopwords.contains(&base)
                 {
                     word_weights.push(word_weight(pos, pos1, &base));
+                    // Kana words are written either way (かばん, カバン): one script.
+                    let base = if base.chars().all(normalize::is_kana) {
+                        normalize::to_katakana(&base)
+                    } else {
+                        base
+                    };
                     words.push(base);
                     word_readings.push(reading.clone());
                 }

@@ -27,7 +27,7 @@ use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
 /// Bump when the schema or the analysis changes in a way that needs a re-index.
-const INDEX_FORMAT: u32 = 5;
+const INDEX_FORMAT: u32 = 6;
 const MANIFEST: &str = "madoguchi-index.json";
 /// `kind` of a document holding a whole entry.
 const KIND_ENTRY: &str = "entry";
