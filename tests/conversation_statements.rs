@@ -4,6 +4,8 @@
 //! the statement is a new matter of its own (「マイナンバーカードをなくしました」).
 //! And a longer follow-up whose best match is on the conversation's topic stays on it,
 //! in the topic's own category when a related entry of another fits as well.
+//! A reply may name an option in its own (kana) words; a kana statement is read
+//! after synonyms, so the どの inside かーどの does not make it a question.
 
 mod common;
 
@@ -98,4 +100,33 @@ fn a_follow_up_as_close_to_a_related_entry_stays_in_the_topics_own_category() {
     );
     assert_eq!(answered(&r1), Some("mynumber-tsuchi-card-haishi"));
     assert_eq!(answered(&r2), Some("mynumber-tsuchi-card-riyou"));
+}
+
+#[test]
+fn a_reply_naming_one_option_in_kana_chooses_it() {
+    // 「まいなんばーかーどのほう」 names the option マイナンバーカードの紛失・盗難 once the
+    // synonyms have read it; neither its label nor a number was typed.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "カード落としたっぽいんだけど、どうしたらいい？",
+        "まいなんばーかーどのほう",
+    );
+    assert!(r1.clarify.is_some(), "{r1:?}");
+    assert_eq!(answered(&r2), Some("mynumber-card-lost"));
+}
+
+#[test]
+fn a_kana_statement_is_not_taken_for_a_question() {
+    // かーどのほう holds どの and まいなんばー holds なん: read raw, the statement looked
+    // like a question and was answered on its own topic. Read after synonyms it is the
+    // statement it is, and moves the previous question to マイナンバーカード.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "カード落としちゃったかも、どうすれば？",
+        "まいなかーどのほうです",
+    );
+    assert_eq!(answered(&r1), Some("health-funshitsu-myna-card"));
+    assert_eq!(answered(&r2), Some("mynumber-card-lost"));
 }

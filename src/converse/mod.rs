@@ -8,7 +8,7 @@
 //!   ([`clarify_options`]). Never when one candidate is clearly right (that is an
 //!   answer), never more than [`MAX_ROUNDS`] times in a row.
 //! - **Reply.** The next message is read as a reply when it names an option (its
-//!   number or label), is a statement (「けがで休んでいる会社員です」), or, combined with
+//!   number, its label, or one option in its own words after synonyms), is a statement (「けがで休んでいる会社員です」), or, combined with
 //!   the first question, ranks one option's entry first. The situation it points to
 //!   (an option's or another) is answered by the first question searched among that
 //!   situation's entries alone. A *question* confidently answered on its own is new.
@@ -350,6 +350,13 @@ impl Engine {
             .collect()
     }
 
+    /// True when `text` asks something ([`is_question`]), judged after synonyms so
+    /// that kana spellings (「まいなかーどのほう」, whose かーどの holds どの) are read as
+    /// the words they spell.
+    fn asks(&self, text: &str) -> bool {
+        text.trim_end().ends_with(['?', '？']) || is_question(&self.analyzer().prepare(text))
+    }
+
     fn category_of(&self, tenant: &str, id: &str) -> Option<&str> {
         self.knowledge()
             .get(tenant, id)
@@ -382,8 +389,18 @@ impl Engine {
         if let Some(i) = named_option(reply, &p.options) {
             return within(&p.options[i].label);
         }
+        // A reply naming exactly one option in its own words, after synonyms
+        // (「まいなんばーのかーどのほう」 for マイナンバーカードの紛失・盗難), chooses it.
+        let named: Vec<&ClarifyOption> = p
+            .options
+            .iter()
+            .filter(|o| self.names(reply, &o.label))
+            .collect();
+        if let [only] = named.as_slice() {
+            return within(&only.label);
+        }
         // A statement (「会社員です」) describes the situation, whatever it matches alone.
-        let new_question = is_question(reply)
+        let new_question = self.asks(reply)
             && plain.kind == DecisionKind::Answer
             && plain.top.as_ref().is_some_and(|t| !in_options(t))
             && combined.ranked.first().map(|s| &s.candidate.id)
@@ -402,7 +419,7 @@ impl Engine {
         }
         // Nothing sure yet: a statement still tells the situation it names or is best
         // answered in (「はがきが届いたのでマイナンバーカードを受け取りに行きます」).
-        if !is_question(reply) {
+        if !self.asks(reply) {
             let wanted = self.situations_meant(reply, tenant, plain);
             if let Some(d) = self.fitting_in_situations(&p.question, tenant, &wanted)? {
                 return Ok(Some(d));
@@ -429,7 +446,7 @@ impl Engine {
         let own_topic = plain.kind == DecisionKind::Answer && self.names_a_topic(question, tenant);
         // A statement (「会社員です」「国保のほう」) describes the resident's situation:
         // it picks the category, the previous question what is asked about it.
-        if !is_question(question) {
+        if !self.asks(question) {
             if let Some(d) = self.situation_switch(turn)? {
                 let sure = |d: &Decision| d.top.as_ref().map_or(0.0, |t| t.confidence);
                 let confirms = d.top.as_ref().is_some_and(|t| t.candidate.id == last.id);
