@@ -266,6 +266,13 @@ impl KeywordIndex {
             entry_terms.push((f.question, w.text, cfg.boost_question));
             entry_terms.push((f.alt, w.text, cfg.boost_alt));
             entry_terms.push((f.answer, w.text, cfg.boost_answer));
+            // The compounds a short form stands for (カード → マイナンバーカード) make
+            // an entry that only says the compound a candidate at all; faintly, so
+            // they do not reorder entries that say the word itself.
+            for c in w.compounds {
+                entry_terms.push((f.question, c, cfg.boost_question * COMPOUND_BOOST));
+                entry_terms.push((f.alt, c, cfg.boost_alt * COMPOUND_BOOST));
+            }
         }
         for g in &kana {
             entry_terms.push((f.kana, g, cfg.boost_kana));
@@ -479,6 +486,9 @@ const PHRASINGS_PER_CANDIDATE: usize = 64;
 struct Compounds {
     by_part: HashMap<String, Vec<String>>,
 }
+
+/// BM25 boost of a compound that a question word is part of, relative to the word's.
+const COMPOUND_BOOST: f32 = 0.1;
 
 /// Shortest part (in characters) that may stand for a compound.
 const MIN_COMPOUND_PART: usize = 2;
