@@ -129,6 +129,9 @@ const STOP_WORDS: &[&str] = &[
     "たい",
     "こと",
     "もの",
+    // 「1週間で届くやつ」: colloquial "the one", a pointer to a topic, never one.
+    "やつ",
+    "ヤツ",
     "ため",
     "よう",
     "方",
