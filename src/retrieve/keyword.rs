@@ -20,6 +20,7 @@ use tantivy::schema::{
 };
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use super::compounds::Compounds;
 use super::coverage::{kana_coverage, word_coverage, QueryWord, Targets};
 use super::{Candidate, RetrieveError};
 use crate::analysis::{tokenizer, Analysis, Analyzer};
@@ -478,61 +479,8 @@ const PHRASINGS_PER_CANDIDATE: usize = 64;
 /// Tenant and id of every document, read once when the index is opened (the readers
 /// never reload, so segments and doc ids stay fixed): a hit's entry is then a lookup,
 /// not a document-store read.
-/// The indexed words of a field by their leading and trailing parts: which longer
-/// words begin or end with a given word (カード → マイナンバーカード, 通知カード).
-/// Japanese compounds are one token, so a resident's short form would otherwise not
-/// match the entry that only ever says the compound.
-#[derive(Debug, Default)]
-struct Compounds {
-    by_part: HashMap<String, Vec<String>>,
-}
-
 /// BM25 boost of a compound that a question word is part of, relative to the word's.
 const COMPOUND_BOOST: f32 = 0.1;
-
-/// Shortest part (in characters) that may stand for a compound.
-const MIN_COMPOUND_PART: usize = 2;
-
-impl Compounds {
-    fn read(searcher: &tantivy::Searcher, field: Field) -> tantivy::Result<Compounds> {
-        let mut terms: HashSet<String> = HashSet::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted.terms().stream()?;
-            while stream.advance() {
-                if let Ok(t) = std::str::from_utf8(stream.key()) {
-                    terms.insert(t.to_string());
-                }
-            }
-        }
-        let mut by_part: HashMap<String, Vec<String>> = HashMap::new();
-        for term in &terms {
-            if term.chars().all(|c| c.is_ascii()) {
-                continue;
-            }
-            let chars: Vec<char> = term.chars().collect();
-            for len in MIN_COMPOUND_PART..chars.len() {
-                let head: String = chars[..len].iter().collect();
-                let tail: String = chars[chars.len() - len..].iter().collect();
-                for part in [head, tail] {
-                    if terms.contains(&part) {
-                        by_part.entry(part).or_default().push(term.clone());
-                    }
-                }
-            }
-        }
-        for list in by_part.values_mut() {
-            list.sort_unstable();
-            list.dedup();
-        }
-        Ok(Compounds { by_part })
-    }
-
-    /// The longer indexed words that begin or end with `word`.
-    fn containing(&self, word: &str) -> &[String] {
-        self.by_part.get(word).map_or(&[], Vec::as_slice)
-    }
-}
 
 struct DocKeys {
     /// Per segment, per doc id: index into `keys`.
