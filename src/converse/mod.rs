@@ -8,8 +8,9 @@
 //!   ([`clarify_options`]). Never when one candidate is clearly right (that is an
 //!   answer), never more than [`MAX_ROUNDS`] times in a row.
 //! - **Reply.** The next message is read as a reply when it names an option (its
-//!   number, its label, or one option in its own words after synonyms), is a statement (「けがで休んでいる会社員です」), or, combined with
-//!   the first question, ranks one option's entry first. The situation it points to
+//!   number, its label, or one option in its own words after synonyms), is a
+//!   statement (「けがで休んでいる会社員です」), or, combined with the first question,
+//!   ranks one option's entry first. The situation it points to
 //!   (an option's or another) is answered by the first question searched among that
 //!   situation's entries alone. A *question* confidently answered on its own is new.
 //! - **Follow-up.** After an answer, a short or unanswerable *question*
@@ -400,7 +401,8 @@ impl Engine {
             return within(&only.label);
         }
         // A statement (「会社員です」) describes the situation, whatever it matches alone.
-        let new_question = self.asks(reply)
+        let asks = self.asks(reply);
+        let new_question = asks
             && plain.kind == DecisionKind::Answer
             && plain.top.as_ref().is_some_and(|t| !in_options(t))
             && combined.ranked.first().map(|s| &s.candidate.id)
@@ -419,7 +421,7 @@ impl Engine {
         }
         // Nothing sure yet: a statement still tells the situation it names or is best
         // answered in (「はがきが届いたのでマイナンバーカードを受け取りに行きます」).
-        if !self.asks(reply) {
+        if !asks {
             let wanted = self.situations_meant(reply, tenant, plain);
             if let Some(d) = self.fitting_in_situations(&p.question, tenant, &wanted)? {
                 return Ok(Some(d));

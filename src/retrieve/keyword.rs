@@ -39,6 +39,8 @@ const KIND_ENTRY: &str = "entry";
 const KIND_PARAPHRASE: &str = "paraphrase";
 /// Subfolder of the keyword index holding the paraphrase index.
 const PARAPHRASES: &str = "paraphrases";
+/// BM25 boost of a compound that a question word is part of, relative to the word's.
+const COMPOUND_BOOST: f32 = 0.1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Manifest {
@@ -479,9 +481,6 @@ const PHRASINGS_PER_CANDIDATE: usize = 64;
 /// Tenant and id of every document, read once when the index is opened (the readers
 /// never reload, so segments and doc ids stay fixed): a hit's entry is then a lookup,
 /// not a document-store read.
-/// BM25 boost of a compound that a question word is part of, relative to the word's.
-const COMPOUND_BOOST: f32 = 0.1;
-
 struct DocKeys {
     /// Per segment, per doc id: index into `keys`.
     segments: Vec<Vec<u32>>,
