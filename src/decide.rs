@@ -177,8 +177,14 @@ pub fn decide(
             let retrieval = c.fused.unwrap_or_else(|| {
                 (1.0 - p) * rel(c.bm25, best_bm25) + p * rel(c.phrasing, best_phrasing)
             });
-            let merit =
-                (1.0 - rcfg.rank_bm25_weight) * confidence + rcfg.rank_bm25_weight * retrieval;
+            let aspect = if c.same_aspect {
+                rcfg.aspect_bonus
+            } else {
+                0.0
+            };
+            let merit = (1.0 - rcfg.rank_bm25_weight) * confidence
+                + rcfg.rank_bm25_weight * retrieval
+                + aspect;
             Scored {
                 candidate: c,
                 confidence,
@@ -256,6 +262,7 @@ mod tests {
             dense_confidence: 0.0,
             fused: None,
             found_by: crate::retrieve::Found::KEYWORD,
+            same_aspect: false,
         }
     }
 

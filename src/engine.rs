@@ -5,9 +5,11 @@
 //! decide → respond. `ask` never panics and never fails on odd text: only empty or
 //! over-long questions are rejected, with a stable error code.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
+use crate::analysis::aspects::Aspects;
 use crate::analysis::Analysis;
 use crate::analysis::{dictionary, AnalysisError, Analyzer, AnalyzerFiles};
 use crate::config::Config;
@@ -17,7 +19,7 @@ use crate::respond::{self, AnswerView, EntryView, ErrorView, Response, Suggestio
 use crate::retrieve::dense::{DenseRetriever, DenseStatus};
 use crate::retrieve::hybrid::{self, DenseCandidate, Weights};
 use crate::retrieve::keyword::{IndexState, KeywordIndex};
-use crate::retrieve::RetrieveError;
+use crate::retrieve::{Candidate, RetrieveError};
 
 /// Errors of opening the engine.
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +104,8 @@ pub struct Engine {
     /// Distinct situations (categories) with their prepared text, in knowledge order;
     /// built on first use by the conversation layer.
     situations: OnceLock<Vec<(String, String)>>,
+    /// What each entry's own question asks about, by (tenant, id); built on first use.
+    aspects: OnceLock<HashMap<(String, String), Aspects>>,
 }
 
 impl Engine {
@@ -168,6 +172,7 @@ impl Engine {
                 dense,
                 dense_status,
                 situations: OnceLock::new(),
+                aspects: OnceLock::new(),
             },
             report,
         ))
@@ -187,6 +192,36 @@ impl Engine {
             }
             out
         })
+    }
+
+    /// Marks the candidates whose entry's own question asks about an aspect the
+    /// question does (see [`crate::analysis::aspects`]).
+    fn mark_aspects(&self, analysis: &Analysis, candidates: &mut [Candidate]) {
+        let asked = Aspects::of(&analysis.normalized);
+        if asked.is_empty() {
+            return;
+        }
+        let by_entry = self.aspects.get_or_init(|| {
+            self.kb
+                .entries()
+                .iter()
+                .map(|e| {
+                    let key = (e.tenant.clone(), e.id.clone());
+                    let alts: Vec<String> = e
+                        .alt_questions
+                        .iter()
+                        .map(|a| self.analyzer.prepare(a))
+                        .collect();
+                    let a = Aspects::of_entry(&self.analyzer.prepare(&e.question), &alts);
+                    (key, a)
+                })
+                .collect()
+        });
+        for c in candidates {
+            c.same_aspect = by_entry
+                .get(&(c.tenant.clone(), c.id.clone()))
+                .is_some_and(|a| a.shares(asked));
+        }
     }
 
     /// Dense retrieval: on (with its model) or off, and why.
@@ -340,13 +375,14 @@ impl Engine {
         let internal = |e: &dyn std::fmt::Display| AskError::Internal(e.to_string());
         let analysis = self.analyzer.analyze(question).map_err(|e| internal(&e))?;
         let stats = QueryStats::of(&analysis);
-        let candidates = match retrievers {
+        let mut candidates = match retrievers {
             Retrievers::Dense => Vec::new(),
             _ => self
                 .keyword
                 .search(&analysis, tenant, &self.config.retrieve, within)
                 .map_err(|e| internal(&e))?,
         };
+        self.mark_aspects(&analysis, &mut candidates);
         let decide = |c| decide::decide(c, &stats, &self.config.decide, &self.config.retrieve);
         let mut keyword = decide(candidates);
         keyword.sources = vec!["keyword"];
@@ -395,6 +431,8 @@ impl Engine {
                 rrf_k: dense_cfg.rrf_k,
             },
         );
+        let mut merged = merged;
+        self.mark_aspects(&analysis, &mut merged);
         let mut decision = decide(merged);
         decision.sources = match retrievers {
             Retrievers::Dense => vec!["dense"],

@@ -12,6 +12,7 @@
 //!   in hiragana (「じどうてあて」) meets an FAQ written in kanji (児童手当 → ジドウテアテ),
 //!   and partial or misspelled terms still overlap.
 
+pub mod aspects;
 pub mod dictionary;
 pub mod lexicon;
 pub mod normalize;

@@ -193,6 +193,10 @@ pub struct RetrieveConfig {
     /// Ranking bonus (0–1) for the asking municipality's own entries over national
     /// ones: local answers (counters, local rules) are more useful when close.
     pub local_bonus: f32,
+    /// Ranking bonus (0–1) for an entry whose own question asks about the same aspect
+    /// as the resident's (cost, duration, date, place, way, documents, who): siblings on
+    /// one topic differ by what they answer about it.
+    pub aspect_bonus: f32,
     /// Most credit (0–1) for a question word matched only by its reading n-grams.
     pub fuzzy_word_credit: f32,
     /// Credit (0–1) for a question word found only as the start or end of a longer
@@ -213,7 +217,8 @@ impl Default for RetrieveConfig {
             phrasing_weight: 0.5,
             fuzzy_word_credit: 0.7,
             compound_credit: 0.85,
-            local_bonus: 0.1,
+            local_bonus: 0.2,
+            aspect_bonus: 0.03,
         }
     }
 }
@@ -356,6 +361,8 @@ impl Config {
             self.retrieve.compound_credit,
             &mut p,
         );
+        unit("retrieve.local_bonus", self.retrieve.local_bonus, &mut p);
+        unit("retrieve.aspect_bonus", self.retrieve.aspect_bonus, &mut p);
         unit(
             "retrieve.phrasing_weight",
             self.retrieve.phrasing_weight,

@@ -63,6 +63,7 @@ pub fn merge(keyword: Vec<Candidate>, dense: &[DenseCandidate], w: Weights) -> V
                     dense_confidence: 0.0,
                     fused: None,
                     found_by: Found::default(),
+                    same_aspect: false,
                 },
                 (None, None) => return None,
             };
@@ -92,6 +93,7 @@ mod tests {
             dense_confidence: 0.0,
             fused: None,
             found_by: Found::KEYWORD,
+            same_aspect: false,
         }
     }
 

@@ -325,6 +325,7 @@ impl KeywordIndex {
                 dense_confidence: 0.0,
                 fused: None,
                 found_by: super::Found::KEYWORD,
+                same_aspect: false,
             })
             .collect())
     }

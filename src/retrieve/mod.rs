@@ -50,6 +50,9 @@ pub struct Candidate {
     pub fused: Option<f32>,
     /// Retrievers that found this entry.
     pub found_by: Found,
+    /// The entry's own question asks about an aspect the question asks about (see
+    /// [`crate::analysis::aspects`]); set by the engine.
+    pub same_aspect: bool,
 }
 
 /// Which retrievers found a candidate.
