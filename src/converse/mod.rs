@@ -8,11 +8,14 @@
 //!   ([`clarify_options`]). Never when one candidate is clearly right (that is an
 //!   answer), never more than [`MAX_ROUNDS`] times in a row.
 //! - **Reply.** The next message is read as a reply when it names an option (its
-//!   number, its label, or one option in its own words after synonyms), is a
+//!   number, its label, or one option in its own words after synonyms — of several
+//!   named, the one whose label the first question and reply cover most of), is a
 //!   statement (「けがで休んでいる会社員です」), or, combined with the first question,
 //!   ranks one option's entry first. The situation it points to
 //!   (an option's or another) is answered by the first question searched among that
-//!   situation's entries alone. A *question* confidently answered on its own is new.
+//!   situation's entries alone, with its short forms spelled out as the situation's
+//!   label does (カード → マイナンバーカード). A *question* confidently answered on its
+//!   own is new.
 //! - **Follow-up.** After an answer, a short or unanswerable *question*
 //!   (「それはいつまで？」) is asked again with the previous entry's category in front and
 //!   answered within that topic (its category or related entries); a longer one whose
@@ -32,6 +35,7 @@ mod wording;
 
 pub use self::sessions::Sessions;
 pub(crate) use self::wording::situation;
+use self::wording::{best_covered, label_parts};
 pub use self::wording::{is_question, named_option};
 use crate::analysis::normalize::normalize;
 use crate::decide::{Decision, DecisionKind, Scored};
@@ -379,12 +383,14 @@ impl Engine {
             |s: &Scored| label_of(s).is_some_and(|l| p.options.iter().any(|o| o.label == l));
         // The reply tells the situation (which category); the first question tells
         // what is asked about it, so the entry is chosen by the first question within
-        // the category (by both texts when the first alone finds none there).
+        // the category (by both texts when the first alone finds none there), its short
+        // forms spelled out as the category's label does (カード → マイナンバーカード).
         let floor = self.config().decide.suggest_min_confidence;
         let within = |label: &str| -> Result<Option<Decision>, AskError> {
             let keep = |s: &Scored| label_of(s).as_deref() == Some(label);
+            let question = self.spelled_out(&p.question, label);
             Ok(self
-                .best_in_situations(&p.question, tenant, &[label])?
+                .best_in_situations(&question, tenant, &[label])?
                 .or_else(|| self.answer_among(&combined.ranked, floor, keep)))
         };
         if let Some(i) = named_option(reply, &p.options) {
@@ -399,6 +405,17 @@ impl Engine {
             .collect();
         if let [only] = named.as_slice() {
             return within(&only.label);
+        }
+        if named.len() > 1 {
+            let a = self.analyzer();
+            let said = a.prepare(&format!("{} {reply}", p.question));
+            let labels: Vec<Vec<String>> = named
+                .iter()
+                .map(|o| label_parts(&o.label, |p| a.prepare(p)))
+                .collect();
+            if let Some(i) = best_covered(&said, &labels) {
+                return within(&named[i].label);
+            }
         }
         // A statement (「会社員です」) describes the situation, whatever it matches alone.
         let asks = self.asks(reply);
@@ -428,6 +445,29 @@ impl Engine {
             }
         }
         Ok(Some(combined))
+    }
+
+    /// `question` with the words of the chosen situation's `label` that a short form in
+    /// it stands for: 「カードをなくした」 with マイナンバーカードの紛失・盗難 chosen is
+    /// about マイナンバーカード.
+    fn spelled_out(&self, question: &str, label: &str) -> String {
+        let a = self.analyzer();
+        let Ok(asked) = a.analyze(question) else {
+            return question.to_string();
+        };
+        let mut out = question.to_string();
+        for part in label_parts(label, |p| a.prepare(p)) {
+            let stands_for = asked.words.iter().any(|w| {
+                w.chars().count() >= 2
+                    && part.len() > w.len()
+                    && (part.starts_with(w.as_str()) || part.ends_with(w.as_str()))
+            });
+            if stands_for {
+                out.push(' ');
+                out.push_str(&part);
+            }
+        }
+        out
     }
 
     /// Reads `question` in the context of the last answer `last` when it looks like a
@@ -538,6 +578,7 @@ mod tests {
                 dense_confidence: 0.0,
                 fused: None,
                 found_by: crate::retrieve::Found::KEYWORD,
+                same_aspect: false,
             },
             confidence,
             rank: merit,

@@ -57,6 +57,34 @@ pub(super) fn names(q: &str, label: &str) -> bool {
         .any(|n| n * 10 >= chars.len() * 6 && q.contains(&chars[..n].iter().collect::<String>()))
 }
 
+/// The parts of a category label (「マイナンバーカードの紛失・盗難」 → マイナンバーカード,
+/// 紛失, 盗難), each passed through `prepare`.
+pub(super) fn label_parts(label: &str, prepare: impl Fn(&str) -> String) -> Vec<String> {
+    label
+        .split(['の', '・', 'と'])
+        .filter(|p| p.chars().count() >= 2)
+        .map(prepare)
+        .collect()
+}
+
+/// Of several labels a reply names (given as their [`label_parts`]), the one the
+/// whole conversation `q` (prepared first question and reply) covers most parts of:
+/// after 「カードをなくした」, 「マイナンバーカードです」 names both
+/// マイナンバーカードの申請 and マイナンバーカードの紛失・盗難, and only the second
+/// also says 紛失. `None` on a tie.
+pub(super) fn best_covered(q: &str, labels: &[Vec<String>]) -> Option<usize> {
+    let covered: Vec<usize> = labels
+        .iter()
+        .map(|parts| parts.iter().filter(|p| q.contains(p.as_str())).count())
+        .collect();
+    let best = covered.iter().copied().max().unwrap_or(0);
+    let mut at_best = (0..covered.len()).filter(|&i| covered[i] == best);
+    match (at_best.next(), at_best.next()) {
+        (Some(i), None) if best > 0 => Some(i),
+        _ => None,
+    }
+}
+
 /// True when `text` asks something (question mark or an interrogative), as opposed
 /// to a statement about the resident's situation.
 pub fn is_question(text: &str) -> bool {
@@ -124,6 +152,25 @@ mod tests {
             "マイナンバーカードの申請"
         ));
         assert!(!names("保険料はいくら", "国民健康保険料"));
+    }
+
+    #[test]
+    fn the_label_the_conversation_covers_most_is_chosen() {
+        let parts = |l: &str| label_parts(l, str::to_string);
+        let labels = [
+            parts("マイナンバーカードの申請"),
+            parts("マイナンバーカードの紛失・盗難"),
+        ];
+        assert_eq!(
+            best_covered("カード紛失 マイナンバーカードです", &labels),
+            Some(1)
+        );
+        assert_eq!(
+            best_covered("マイナンバーカードです", &labels),
+            None,
+            "a tie"
+        );
+        assert_eq!(best_covered("児童手当", &labels), None);
         assert!(names("保育所に入りたい", "保育所・認定こども園"));
         assert!(names("母子健康手帳です", "妊娠届・母子健康手帳"));
         assert!(!names(

@@ -39,6 +39,15 @@ const KIND_ENTRY: &str = "entry";
 const KIND_PARAPHRASE: &str = "paraphrase";
 /// Subfolder of the keyword index holding the paraphrase index.
 const PARAPHRASES: &str = "paraphrases";
+/// True when `word` (two characters or more) begins or ends another, longer word of
+/// `words`: it is a short form of that word.
+fn spelled_out_in(word: &str, words: &[String]) -> bool {
+    word.chars().count() >= 2
+        && words
+            .iter()
+            .any(|o| o.len() > word.len() && (o.starts_with(word) || o.ends_with(word)))
+}
+
 /// BM25 boost of a compound that a question word is part of, relative to the word's.
 const COMPOUND_BOOST: f32 = 0.1;
 
@@ -252,6 +261,9 @@ impl KeywordIndex {
                 .zip(&q.word_readings)
                 .zip(&q.word_weights)
                 .filter(|((w, _), _)| seen.insert(w.as_str()))
+                // A short form the question also spells out (カード beside
+                // マイナンバーカード) is that same word, not a second one to cover.
+                .filter(|((w, _), _)| !spelled_out_in(w, &q.words))
                 .map(|((text, reading), &weight)| QueryWord {
                     text,
                     reading,
