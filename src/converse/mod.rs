@@ -9,7 +9,7 @@
 //!   answer), never more than [`MAX_ROUNDS`] times in a row.
 //! - **Reply.** The next message is read as a reply when it names an option (its
 //!   number, its label, or one option in its own words after synonyms — of several
-//!   named, the one whose label the first question and reply cover most of), is a
+//!   named, the one whose label the first question covers most of), is a
 //!   statement (「けがで休んでいる会社員です」), or, combined with the first question,
 //!   ranks one option's entry first. The situation it points to
 //!   (an option's or another) is answered by the first question searched among that
@@ -408,12 +408,12 @@ impl Engine {
         }
         if named.len() > 1 {
             let a = self.analyzer();
-            let said = a.prepare(&format!("{} {reply}", p.question));
+            let asked = a.prepare(&p.question);
             let labels: Vec<Vec<String>> = named
                 .iter()
                 .map(|o| label_parts(&o.label, |p| a.prepare(p)))
                 .collect();
-            if let Some(i) = best_covered(&said, &labels) {
+            if let Some(i) = best_covered(&asked, &labels) {
                 return within(&named[i].label);
             }
         }
@@ -450,7 +450,7 @@ impl Engine {
     /// `question` with the words of the chosen situation's `label` that a short form in
     /// it stands for: 「カードをなくした」 with マイナンバーカードの紛失・盗難 chosen is
     /// about マイナンバーカード.
-    fn spelled_out(&self, question: &str, label: &str) -> String {
+    pub(super) fn spelled_out(&self, question: &str, label: &str) -> String {
         let a = self.analyzer();
         let Ok(asked) = a.analyze(question) else {
             return question.to_string();

@@ -2,7 +2,7 @@
 //! means, and how a statement about the resident (「国保です」「会社員で産休をとります」)
 //! moves the previous question to another situation or confirms the current one.
 
-use super::wording::{names, situation};
+use super::wording::{best_covered, label_parts, names, situation};
 use super::{Turn, SWITCH_MIN_CONFIDENCE};
 use crate::decide::Decision;
 use crate::engine::{AskError, Engine};
@@ -21,19 +21,37 @@ impl Engine {
         self.fitting_in_situations(previous, tenant, &wanted)
     }
 
-    /// The answer to the earlier `question` among the entries of `situations`, when
-    /// it fits there at all (at least [`SWITCH_MIN_CONFIDENCE`]): 「児童手当はいくら」
-    /// has no answer among the entries on lost cards, so 「財布を落としました」 after it
-    /// is a new matter.
+    /// The answer to the earlier `question` among the entries of `situations` (those a
+    /// statement means), when it fits there at all (at least [`SWITCH_MIN_CONFIDENCE`]):
+    /// 「児童手当はいくら」 has no answer among the entries on lost cards, so
+    /// 「財布を落としました」 after it is a new matter. Of several situations, the one
+    /// whose label the question covers most of is meant (「カードをなくした」, then
+    /// 「マイナカードのほう」: マイナンバーカードの紛失・盗難), and the question's short
+    /// forms are spelled out as that label does.
     pub(super) fn fitting_in_situations(
         &self,
         question: &str,
         tenant: &str,
         situations: &[String],
     ) -> Result<Option<Decision>, AskError> {
-        let situations: Vec<&str> = situations.iter().map(String::as_str).collect();
+        let a = self.analyzer();
+        let asked = a.prepare(question);
+        let parts: Vec<Vec<String>> = situations
+            .iter()
+            .map(|s| label_parts(s, |p| a.prepare(p)))
+            .collect();
+        let (question, situations): (String, Vec<&str>) = match best_covered(&asked, &parts) {
+            Some(i) if situations.len() > 1 => (
+                self.spelled_out(question, &situations[i]),
+                vec![situations[i].as_str()],
+            ),
+            _ => (
+                question.to_string(),
+                situations.iter().map(String::as_str).collect(),
+            ),
+        };
         Ok(self
-            .best_in_situations(question, tenant, &situations)?
+            .best_in_situations(&question, tenant, &situations)?
             .filter(|d| {
                 d.top
                     .as_ref()
