@@ -1,7 +1,7 @@
 //! Why: 「カードをなくした」 is the counter's classic ambiguous question, and the
 //! natural reply 「マイナンバーカードです」 names two options at once
-//! (マイナンバーカードの申請 and マイナンバーカードの紛失・盗難). The conversation as a
-//! whole also says 紛失, so the second is meant; and within it the resident's カード
+//! (マイナンバーカードの申請 and マイナンバーカードの紛失・盗難). The first question
+//! says 紛失, so the second is meant; and within it the resident's カード
 //! is the label's マイナンバーカード, so the answer is what to do when the card is
 //! lost — not whichever sibling happens to repeat the bare word カード. The same holds
 //! for a statement after an answer that names many situations (「マイナカードのほう」).
