@@ -42,7 +42,7 @@ fn a_statement_naming_many_situations_keeps_the_one_the_question_is_about() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
     let (r1, ctx) = engine
         .converse(
-            "保険証として使ってるカードをなくしたかも、どうすれば？",
+            "保険証をなくしたかも、どうすれば？",
             "national",
             &Context::default(),
         )

@@ -130,3 +130,18 @@ fn a_kana_statement_is_not_taken_for_a_question() {
     assert!(r1.clarify.is_some(), "{r1:?}");
     assert_eq!(answered(&r2), Some("mynumber-card-lost"));
 }
+
+#[test]
+fn a_statement_that_fits_the_answer_given_confirms_it() {
+    // 「病院の受付で保険証として使いたい」 alone is best answered by the entry on
+    // registering the card as 保険証; read with the question, it still points first
+    // to the smartphone entry already given, so it confirms that answer.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "スマホで代わりになる？",
+        "病院の受付で保険証として使いたい",
+    );
+    assert_eq!(answered(&r1), Some("health-myna-smartphone"), "{r1:?}");
+    assert_eq!(answered(&r2), Some("health-myna-smartphone"), "{r2:?}");
+}

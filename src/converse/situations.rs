@@ -13,8 +13,25 @@ impl Engine {
     pub(super) fn situation_switch(&self, turn: Turn<'_>) -> Result<Option<Decision>, AskError> {
         let (tenant, last, previous) = (turn.tenant, turn.last, turn.previous);
         let wanted = self.situations_meant(turn.question, tenant, turn.plain);
-        if wanted.contains(&situation(&last.category)) {
-            // A confirmation (「国保です」 after a 国保 answer): the answer stands.
+        // A confirmation (「国保です」 after a 国保 answer), or a statement the answer
+        // given fits on its own and that, read with the question, still points first
+        // to it (「病院の受付で保険証として使いたい」 after スマホのマイナ保険証): the
+        // answer stands.
+        let floor = self.config().decide.suggest_min_confidence;
+        let fits_alone = turn
+            .plain
+            .ranked
+            .iter()
+            .any(|s| s.candidate.id == last.id && s.confidence >= floor);
+        let confirms = wanted.contains(&situation(&last.category))
+            || fits_alone && {
+                let (_, both) =
+                    self.run_composed(&format!("{previous} {}", turn.question), tenant)?;
+                both.ranked
+                    .first()
+                    .is_some_and(|s| s.candidate.id == last.id)
+            };
+        if confirms {
             let (_, first) = self.run_composed(previous, tenant)?;
             return Ok(self.answer_among(&first.ranked, f32::MIN, |s| s.candidate.id == last.id));
         }
