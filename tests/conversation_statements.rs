@@ -145,3 +145,18 @@ fn a_statement_that_fits_the_answer_given_confirms_it() {
     assert_eq!(answered(&r1), Some("health-myna-smartphone"), "{r1:?}");
     assert_eq!(answered(&r2), Some("health-myna-smartphone"), "{r2:?}");
 }
+
+#[test]
+fn a_statement_after_an_unplaced_question_completes_it() {
+    // The first question names no subject; the statement does. Alone, the statement
+    // is best answered by the application-fee entry (初めて作る); read with the
+    // question, it asks how long a first card takes.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "申し込んでから実物が来るまで何日くらい？",
+        "初めてマイナンバーカードを作ります",
+    );
+    assert!(r1.answer.is_none(), "{r1:?}");
+    assert_eq!(answered(&r2), Some("mynumber-issue-time"), "{r2:?}");
+}

@@ -167,14 +167,25 @@ impl Engine {
                 decision = d;
                 in_context = true;
             }
-        } else if let (Some(previous), false) =
-            (&ctx.last_question, decision.kind == DecisionKind::Answer)
-        {
-            // After a question we could not place, a second message may complete it.
+        } else if let Some(previous) = &ctx.last_question {
+            // After a question we could not place, a second message may complete it;
+            // a statement (「初めてマイナンバーカードを作ります」) always does, even one
+            // that some entry would answer alone. A question answered alone keeps its
+            // answer, and needs no clarification when the two together agree on it.
+            let asks = self.asks(question);
             let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
-            if combined.kind == DecisionKind::Answer {
+            if decision.kind == DecisionKind::Answer && asks {
+                let top = |d: &Decision| d.ranked.first().map(|s| s.candidate.id.clone());
+                in_context = top(&combined) == top(&decision);
+            } else if combined.kind == DecisionKind::Answer {
                 decision = combined;
                 in_context = true;
+            } else if !asks {
+                let floor = self.config().decide.suggest_min_confidence;
+                if let Some(d) = self.answer_among(&combined.ranked, floor, |_| true) {
+                    decision = d;
+                    in_context = true;
+                }
             }
         }
         let floor = match (&decision.kind, &decision.top) {
