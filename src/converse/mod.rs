@@ -6,7 +6,9 @@
 //!   categories (schemes such as 国民健康保険料 / 後期高齢者医療制度 / 任意継続),
 //!   the options are those categories, taken from the entries themselves
 //!   ([`clarify_options`]). Never when one candidate is clearly right (that is an
-//!   answer), never more than [`MAX_ROUNDS`] times in a row.
+//!   answer), never more than [`MAX_ROUNDS`] times in a row. A question naming only
+//!   a kind of scheme (手当, カード) that several strong candidates' labels end in
+//!   (児童手当, 児童扶養手当, 出産手当金) is asked which, even when one is answered.
 //! - **Reply.** The next message is read as a reply when it names an option (its
 //!   number, its label, or one option in its own words after synonyms — of several
 //!   named, the one whose label the first question covers most of), is a
@@ -15,7 +17,7 @@
 //!   (an option's or another) is answered by the first question searched among that
 //!   situation's entries alone, with its short forms spelled out as the situation's
 //!   label does (カード → マイナンバーカード). A *question* confidently answered on its
-//!   own is new.
+//!   own is new — or, answered within one of the options, is what is asked now.
 //! - **Follow-up.** After an answer, a short or unanswerable *question*
 //!   (「それはいつまで？」) is asked again with the previous entry's category in front and
 //!   answered within that topic (its category or related entries); a longer one whose
@@ -29,9 +31,13 @@
 //! per session ([`Sessions`]: in memory, TTL, bounded), the CLI per `chat`. A context
 //! holds only entry ids, category labels and redacted question text.
 
+mod options;
 mod sessions;
 mod situations;
 mod wording;
+
+pub use self::options::clarify_options;
+use self::options::{KIND_WINDOW, WINDOW};
 
 pub use self::sessions::Sessions;
 pub(crate) use self::wording::situation;
@@ -44,12 +50,6 @@ use crate::respond::{ClarifyOption, ClarifyView, Response, CLARIFY_MESSAGE};
 
 /// Clarifications asked in a row at most.
 pub const MAX_ROUNDS: u8 = 2;
-/// Candidates within this merit of the best are "strong".
-const WINDOW: f32 = 0.12;
-/// Strong candidates considered at most.
-const MAX_STRONG: usize = 8;
-/// Options offered at most.
-const MAX_OPTIONS: usize = 4;
 /// Messages this short (normalized characters) may be follow-ups even when answerable.
 const SHORT: usize = 12;
 /// Confidence a follow-up's topic entry needs when the follow-up alone finds nothing.
@@ -102,36 +102,6 @@ pub struct Pending {
     /// The question that was ambiguous (redacted).
     pub question: String,
     pub options: Vec<ClarifyOption>,
-}
-
-/// Options from the categories of the strong candidates (confidence at least
-/// `min_confidence`, merit near the best), best first; `None` when they do not split
-/// into at least two categories.
-pub fn clarify_options(
-    ranked: &[Scored],
-    min_confidence: f32,
-    category_of: impl Fn(&str) -> Option<String>,
-) -> Option<Vec<ClarifyOption>> {
-    let best = ranked.first()?.merit;
-    let mut options: Vec<ClarifyOption> = Vec::new();
-    let strong = ranked
-        .iter()
-        .filter(|s| s.confidence >= min_confidence && s.merit >= best - WINDOW)
-        .take(MAX_STRONG);
-    for s in strong {
-        let Some(label) = category_of(&s.candidate.id) else {
-            continue;
-        };
-        match options.iter_mut().find(|o| o.label == label) {
-            Some(o) => o.ids.push(s.candidate.id.clone()),
-            None => options.push(ClarifyOption {
-                label,
-                ids: vec![s.candidate.id.clone()],
-            }),
-        }
-    }
-    options.truncate(MAX_OPTIONS);
-    (options.len() >= 2).then_some(options)
 }
 
 impl Engine {
@@ -204,9 +174,17 @@ impl Engine {
             _ => None,
         };
         let options = floor.and_then(|floor| {
-            clarify_options(&decision.ranked, floor, |id| {
+            clarify_options(&decision.ranked, floor, WINDOW, |id| {
                 self.category_of(tenant, id).map(situation)
             })
+        });
+        // A question that says only what kind of thing it is about (手当, カード),
+        // answered by one of several schemes of that kind, is asked which one.
+        let options = options.or_else(|| {
+            let open = !in_context && ctx.rounds < MAX_ROUNDS;
+            (open && decision.kind == DecisionKind::Answer)
+                .then(|| self.kind_options(question, tenant, &decision))
+                .flatten()
         });
         // A question that names one of the situations is not ambiguous; one that
         // names several is asked about those only.
@@ -438,6 +416,13 @@ impl Engine {
         if new_question {
             return Ok(None);
         }
+        // A question of its own answered within one of the options (「何回間違えると
+        // ロックされる？」 after 暗証番号 or 有効期限) takes that option and is what is
+        // asked now; the first question only led to it.
+        if asks && plain.kind == DecisionKind::Answer && plain.top.as_ref().is_some_and(&in_options)
+        {
+            return Ok(Some(plain.clone()));
+        }
         // The situation the resident described picks the category, among the options
         // or beyond them.
         if let Some(first) = combined.ranked.first() {
@@ -569,57 +554,5 @@ impl Engine {
         // A follow-up without a topic of its own takes the topic's best entry, even at
         // lower confidence than an answer elsewhere.
         Ok(self.answer_among(&anchored.ranked, FOLLOW_UP_MIN_CONFIDENCE, on_topic))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::retrieve::Candidate;
-
-    fn scored(id: &str, confidence: f32, merit: f32) -> Scored {
-        Scored {
-            candidate: Candidate {
-                id: id.into(),
-                tenant: "national".into(),
-                bm25: 1.0,
-                word_coverage: confidence,
-                kana_coverage: 0.0,
-                phrasing: 0.0,
-                dense_confidence: 0.0,
-                fused: None,
-                found_by: crate::retrieve::Found::KEYWORD,
-                same_aspect: false,
-            },
-            confidence,
-            rank: merit,
-            merit,
-        }
-    }
-
-    fn category(id: &str) -> Option<String> {
-        Some(id.split('-').next().unwrap().to_string())
-    }
-
-    #[test]
-    fn strong_candidates_in_two_categories_give_options() {
-        let ranked = [
-            scored("kokuho-a", 0.5, 0.50),
-            scored("kouki-a", 0.48, 0.47),
-            scored("kokuho-b", 0.45, 0.44),
-            scored("ninkei-a", 0.40, 0.30),
-        ];
-        let o = clarify_options(&ranked, 0.35, category).unwrap();
-        assert_eq!(o.len(), 2, "ninkei is outside the window: {o:?}");
-        assert_eq!((o[0].label.as_str(), o[0].ids.len()), ("kokuho", 2));
-        assert_eq!(o[1].label, "kouki");
-    }
-
-    #[test]
-    fn one_category_or_weak_candidates_give_none() {
-        let same = [scored("kokuho-a", 0.5, 0.5), scored("kokuho-b", 0.49, 0.49)];
-        assert!(clarify_options(&same, 0.35, category).is_none());
-        let weak = [scored("kokuho-a", 0.5, 0.5), scored("kouki-a", 0.2, 0.49)];
-        assert!(clarify_options(&weak, 0.35, category).is_none());
     }
 }

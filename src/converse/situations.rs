@@ -2,10 +2,12 @@
 //! means, and how a statement about the resident (「国保です」「会社員で産休をとります」)
 //! moves the previous question to another situation or confirms the current one.
 
+use super::clarify_options;
 use super::wording::{best_covered, label_parts, names, situation};
-use super::{Turn, SWITCH_MIN_CONFIDENCE};
+use super::{Turn, KIND_WINDOW, SWITCH_MIN_CONFIDENCE};
 use crate::decide::Decision;
 use crate::engine::{AskError, Engine};
+use crate::respond::ClarifyOption;
 
 impl Engine {
     /// The previous question answered within the category the statement `plain`
@@ -125,5 +127,59 @@ impl Engine {
             .filter(|(s, prepared)| names(&q, prepared) && visible(s))
             .map(|(s, _)| s.clone())
             .collect()
+    }
+
+    /// Options for a question that names only a kind of scheme: a word of it that is
+    /// part of its answer's label and of other strong candidates' labels (手当 of
+    /// 児童扶養手当, 児童手当 and 出産手当金 for 「手当の申請は？」) while it names no
+    /// scheme itself. The options are the labels holding that word; `None` when fewer
+    /// than two do.
+    pub(super) fn kind_options(
+        &self,
+        question: &str,
+        tenant: &str,
+        decision: &Decision,
+    ) -> Option<Vec<ClarifyOption>> {
+        if self.names_a_topic(question, tenant) {
+            return None;
+        }
+        let a = self.analyzer();
+        let words = a.analyze(question).ok()?.words;
+        let floor = self.config().decide.suggest_min_confidence;
+        let all = clarify_options(&decision.ranked, floor, KIND_WINDOW, |id| {
+            self.category_of(tenant, id).map(situation)
+        })?;
+        let top = decision.top.as_ref()?;
+        let top_label = situation(self.category_of(tenant, &top.candidate.id)?);
+        let parts: Vec<Vec<String>> = all
+            .iter()
+            .map(|o| label_parts(&o.label, |p| a.prepare(p)))
+            .collect();
+        // The part of option `i`'s label that `w` is the end of (手当 of 児童手当).
+        let holding = |i: usize, w: &str| {
+            parts[i]
+                .iter()
+                .find(|p| p.len() > w.len() && p.trim_end_matches('金').ends_with(w))
+                .cloned()
+        };
+        let top_i = all.iter().position(|o| o.label == top_label)?;
+        // One option per scheme the word may mean, the best ranked label for each:
+        // labels that all spell カード as マイナンバーカード are one scheme.
+        words
+            .iter()
+            .filter(|w| w.chars().count() >= 2 && holding(top_i, w).is_some())
+            .map(|w| {
+                let mut seen: Vec<String> = Vec::new();
+                let mut kind = Vec::new();
+                for (i, o) in all.iter().enumerate() {
+                    if let Some(part) = holding(i, w).filter(|p| !seen.contains(p)) {
+                        seen.push(part);
+                        kind.push(o.clone());
+                    }
+                }
+                kind
+            })
+            .filter(|kind| kind.len() >= 2)
+            .max_by_key(Vec::len)
     }
 }
