@@ -17,7 +17,9 @@
 //!   (an option's or another) is answered by the first question searched among that
 //!   situation's entries alone, with its short forms spelled out as the situation's
 //!   label does (カード → マイナンバーカード). A *question* confidently answered on its
-//!   own is new — or, answered within one of the options, is what is asked now.
+//!   own is new — or, answered within one of the options, is what is asked now; a
+//!   question that only with the first points into an option is answered by the two
+//!   together (「家族が代わりに行ってもいい？」 after 「暗証番号を忘れました」).
 //! - **Follow-up.** After an answer, a short or unanswerable *question*
 //!   (「それはいつまで？」) is asked again with the previous entry's category in front and
 //!   answered within that topic (its category or related entries); a longer one whose
@@ -187,13 +189,24 @@ impl Engine {
                 .flatten()
         });
         // A question that names one of the situations is not ambiguous; one that
-        // names several is asked about those only.
+        // names several is asked about those only — unless it spells out exactly one
+        // of them in full (国民健康保険料, whose 国民健康保険 also heads
+        // 国民健康保険の加入・脱退).
         let options = options.and_then(|all| {
+            let a = self.analyzer();
+            let asked = a.prepare(question);
             let named: Vec<ClarifyOption> = all
                 .iter()
                 .filter(|o| self.names(question, &o.label))
                 .cloned()
                 .collect();
+            let in_full = named
+                .iter()
+                .filter(|o| asked.contains(a.prepare(&o.label).as_str()))
+                .count();
+            if named.len() > 1 && in_full == 1 {
+                return None;
+            }
             match named.len() {
                 0 => Some(all),
                 1 => None,
@@ -427,6 +440,10 @@ impl Engine {
         // or beyond them.
         if let Some(first) = combined.ranked.first() {
             if let Some(label) = label_of(first) {
+                if asks && in_options(first) && first.confidence >= floor {
+                    let keep = |s: &Scored| label_of(s).as_deref() == Some(label.as_str());
+                    return Ok(self.answer_among(&combined.ranked, floor, keep));
+                }
                 if in_options(first) || combined.kind == DecisionKind::Answer {
                     return Ok(within(&label)?.or(Some(combined)));
                 }

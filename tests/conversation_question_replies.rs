@@ -1,0 +1,54 @@
+//! Why: once options are on screen, a resident may answer with a question of their
+//! own rather than by picking one. When one option answers that question alone
+//! (「何回間違えるとロックされる？」 after 暗証番号 / 有効期限), it is what they now
+//! want answered; when only read with the first question does it point into an
+//! option (「家族が代わりに行ってもいい？」 after 「暗証番号を忘れてしまいました」), the two
+//! together choose the entry — the first question alone would only repeat the
+//! general answer.
+
+mod common;
+
+use madoguchi::converse::Context;
+
+fn answered(r: &madoguchi::respond::Response) -> Option<&str> {
+    r.answer.as_ref().map(|a| a.entry.id.as_str())
+}
+
+#[test]
+fn a_question_in_reply_to_options_is_answered_itself() {
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, ctx) = engine
+        .converse(
+            "暗証番号って何種類あるの？",
+            "national",
+            &Context::default(),
+        )
+        .unwrap();
+    if r1.clarify.is_none() {
+        // Without a clarification there is no reply to read; the follow-up path is
+        // covered elsewhere. The answer must still be the kinds of PIN.
+        assert_eq!(answered(&r1), Some("mynumber-pin-types"), "{r1:?}");
+        return;
+    }
+    let (r2, _) = engine
+        .converse("何回間違えるとロックされる？", "national", &ctx)
+        .unwrap();
+    assert_eq!(answered(&r2), Some("mynumber-pin-lockout"), "{r2:?}");
+}
+
+#[test]
+fn a_question_in_reply_is_read_with_the_first_when_it_needs_it() {
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, ctx) = engine
+        .converse(
+            "暗証番号を忘れてしまいました",
+            "national",
+            &Context::default(),
+        )
+        .unwrap();
+    assert!(r1.clarify.is_some(), "{r1:?}");
+    let (r2, _) = engine
+        .converse("家族が代わりに行ってもいい？", "national", &ctx)
+        .unwrap();
+    assert_eq!(answered(&r2), Some("mynumber-pin-reset-counter"), "{r2:?}");
+}
