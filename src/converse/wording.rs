@@ -91,7 +91,8 @@ pub fn is_question(text: &str) -> bool {
     if text.trim_end().ends_with(['?', '？']) {
         return true;
     }
-    let t = normalize(text);
+    // 「…なんです(けど)」「…なんだけど」 explain (the copula), they do not ask なん(何).
+    let t = normalize(text).replace("なんです", "です").replace("なんだ", "だ");
     t.ends_with('か')
         || t.ends_with('の')
         || [
@@ -145,6 +146,8 @@ mod tests {
             is_question("いつまで？") && is_question("金額は？") && is_question("費用はかかるの")
         );
         assert!(!is_question("国保です") && !is_question("会社員で産休をとります"));
+        assert!(!is_question("今度75歳になる父のことなんですけど"));
+        assert!(is_question("どういうことなんですか") && is_question("なんで止まったの"));
         assert_eq!(situation("児童手当（窓口市）"), "児童手当");
         assert!(names("国民健康保険に入っています", "国民健康保険料"));
         assert!(names(
