@@ -50,6 +50,10 @@ use crate::decide::{Decision, DecisionKind, Scored};
 use crate::engine::{AskError, Engine};
 use crate::respond::{ClarifyOption, ClarifyView, Response, CLARIFY_MESSAGE};
 
+/// Entries the first question fits within this rank of the best fit it alike: the
+/// reply's own words choose among them (「会社員で産休をとります」 picks the employees'
+/// exemption of the two that 「出産するとき保険料は免除される？」 fits).
+const ALIKE: f32 = 0.15;
 /// Clarifications asked in a row at most.
 pub const MAX_ROUNDS: u8 = 2;
 /// Messages this short (normalized characters) may be follow-ups even when answerable.
@@ -387,12 +391,31 @@ impl Engine {
         // what is asked about it, so the entry is chosen by the first question within
         // the category (by both texts when the first alone finds none there), its short
         // forms spelled out as the category's label does (カード → マイナンバーカード).
+        // Among the entries the first question fits alike ([`ALIKE`]), both texts
+        // choose — unless that drops the aspect the first question asks (いくら).
         let floor = self.config().decide.suggest_min_confidence;
         let within = |label: &str| -> Result<Option<Decision>, AskError> {
             let keep = |s: &Scored| label_of(s).as_deref() == Some(label);
             let question = self.spelled_out(&p.question, label);
-            Ok(self
-                .best_in_situations(&question, tenant, &[label])?
+            let first = self.best_in_situations(&question, tenant, &[label])?;
+            let both = self.best_in_situations(&format!("{question} {reply}"), tenant, &[label])?;
+            let alike = |d: &Decision| {
+                let id = d.top.as_ref().map(|t| t.candidate.id.as_str());
+                let aspect = |d: &Decision| d.top.as_ref().is_some_and(|t| t.candidate.same_aspect);
+                first.as_ref().is_some_and(|f| {
+                    let best = f.ranked.first().map_or(0.0, |s| s.rank);
+                    if aspect(f) && !aspect(d) {
+                        return false;
+                    }
+                    f.ranked
+                        .iter()
+                        .take_while(|s| s.rank >= best - ALIKE)
+                        .any(|s| Some(s.candidate.id.as_str()) == id)
+                })
+            };
+            Ok(both
+                .filter(alike)
+                .or(first)
                 .or_else(|| self.answer_among(&combined.ranked, floor, keep)))
         };
         if let Some(i) = named_option(reply, &p.options) {

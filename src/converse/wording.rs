@@ -92,7 +92,9 @@ pub fn is_question(text: &str) -> bool {
         return true;
     }
     // 「…なんです(けど)」「…なんだけど」 explain (the copula), they do not ask なん(何).
-    let t = normalize(text).replace("なんです", "です").replace("なんだ", "だ");
+    let t = normalize(text)
+        .replace("なんです", "です")
+        .replace("なんだ", "だ");
     t.ends_with('か')
         || t.ends_with('の')
         || [
