@@ -27,7 +27,10 @@
 //!   on it. A *statement* about the resident (「会社員で産休をとります」「国保です」)
 //!   picks another situation for the previous question, or confirms the current one.
 //!   A message naming a scheme of its own and answered is a new matter, unless it is
-//!   a statement that confirms the topic or fits the previous question as surely.
+//!   a statement that confirms the topic or fits the previous question as surely;
+//!   one naming a scheme and asking nothing of its own (「電子証明書のほうは？」)
+//!   asks the previous question about that scheme. It is never answered from the
+//!   old topic.
 //!
 //! The engine stays stateless: [`Context`] goes in and comes out; the server keeps it
 //! per session ([`Sessions`]: in memory, TTL, bounded), the CLI per `chat`. A context
@@ -533,6 +536,11 @@ impl Engine {
                 }
             }
         }
+        // A question naming a scheme and nothing it asks of its own asks the previous
+        // question about that scheme.
+        if let Some(d) = self.other_scheme_alike(turn)? {
+            return Ok(Some(d));
+        }
         if own_topic {
             return Ok(None);
         }
@@ -557,15 +565,24 @@ impl Engine {
         // A reply that describes another situation refines the previous question:
         // both together point to another category's entry, at least as surely as the
         // reply alone points anywhere.
+        // A question naming schemes of its own (「マイナンバーカードの申請はどうやるの」
+        // after 児童手当) is refined into one of those only.
+        let named = self.named_situations(question, tenant);
         let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
         if let (DecisionKind::Answer, Some(top)) = (&combined.kind, &combined.top) {
             let category = self.category_of(tenant, &top.candidate.id);
+            let fits_named =
+                named.is_empty() || category.is_some_and(|c| named.contains(&situation(c)));
             let surer = plain.kind != DecisionKind::Answer
                 || plain
                     .top
                     .as_ref()
                     .is_some_and(|p| top.confidence >= p.confidence);
-            if surer && top.candidate.id != last.id && category != Some(last.category.as_str()) {
+            if surer
+                && fits_named
+                && top.candidate.id != last.id
+                && category != Some(last.category.as_str())
+            {
                 return Ok(Some(combined));
             }
         }
@@ -589,6 +606,9 @@ impl Engine {
             };
             let id = self.closest_to_topic(&topical.ranked, top, tenant, last);
             return Ok(self.answer_among(&topical.ranked, f32::MIN, |s| s.candidate.id == id));
+        }
+        if !named.is_empty() && !named.contains(&situation(&last.category)) {
+            return Ok(None);
         }
         let (_, anchored) = self.run_composed(&format!("{} {question}", last.category), tenant)?;
         // A follow-up without a topic of its own takes the topic's best entry, even at
