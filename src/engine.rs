@@ -10,6 +10,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use crate::analysis::aspects::Aspects;
+use crate::analysis::personal::asks_about_own_record;
 use crate::analysis::Analysis;
 use crate::analysis::{dictionary, AnalysisError, Analyzer, AnalyzerFiles};
 use crate::config::Config;
@@ -282,6 +283,9 @@ impl Engine {
         let message = match decision.kind {
             DecisionKind::Answer => None,
             DecisionKind::Suggest => Some(respond::SUGGEST_MESSAGE.to_string()),
+            DecisionKind::Abstain if asks_about_own_record(&self.analyzer.prepare(question)) => {
+                Some(respond::OWN_RECORD_MESSAGE.to_string())
+            }
             DecisionKind::Abstain => Some(respond::ABSTAIN_MESSAGE.to_string()),
             DecisionKind::Clarify => Some(respond::CLARIFY_MESSAGE.to_string()),
         };
@@ -328,7 +332,15 @@ impl Engine {
         tenant: &str,
     ) -> Result<(Analysis, Decision), AskError> {
         check_question(question, self.config.limits.max_question_chars)?;
-        self.run_composed(question, tenant)
+        let (analysis, mut decision) = self.run_composed(question, tenant)?;
+        // No entry answers for one person's record; the candidates stay ranked (for
+        // evaluation and --explain) but none is offered as theirs.
+        if asks_about_own_record(&analysis.normalized) {
+            decision.kind = DecisionKind::Abstain;
+            decision.top = None;
+            decision.suggestions.clear();
+        }
+        Ok((analysis, decision))
     }
 
     /// Analyzes, retrieves and decides on text the engine put together itself (the

@@ -10,6 +10,9 @@ use crate::decide::DecisionKind;
 /// Message shown when we cannot answer.
 pub const ABSTAIN_MESSAGE: &str =
     "申し訳ありません。このご質問にお答えできる情報が見つかりませんでした。お住まいの市区町村の担当窓口にお問い合わせください。";
+/// Message shown when the question is about the resident's own record.
+pub const OWN_RECORD_MESSAGE: &str =
+    "ご本人の手続きの状況や金額・振込日などの記録は、ここではお調べできません。お住まいの市区町村の担当窓口にお問い合わせください（本人確認のできる書類をお持ちください）。";
 /// Message shown with suggestions.
 pub const SUGGEST_MESSAGE: &str = "次のご質問の中に、お探しのものはありますか？";
 

@@ -16,6 +16,7 @@ pub mod aspects;
 pub mod dictionary;
 pub mod lexicon;
 pub mod normalize;
+pub mod personal;
 pub mod synonyms;
 pub mod tokenizer;
 
