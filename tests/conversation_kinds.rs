@@ -32,7 +32,7 @@ fn a_question_naming_only_a_kind_of_allowance_is_asked_which() {
     }
     let (r2, _) = engine.converse("出産手当金", "national", &ctx).unwrap();
     assert_eq!(
-        r2.answer.as_ref().map(|a| a.entry.id.as_str()),
+        common::answer_id(&r2),
         Some("childcare-shussan-teate-apply"),
         "{r2:?}"
     );
@@ -51,7 +51,7 @@ fn a_question_naming_its_scheme_is_answered_at_once() {
         .unwrap();
     assert!(r.clarify.is_none(), "{r:?}");
     assert_eq!(
-        r.answer.as_ref().map(|a| a.entry.id.as_str()),
+        common::answer_id(&r),
         Some("childcare-jidou-fuyou-teate-apply"),
         "{r:?}"
     );

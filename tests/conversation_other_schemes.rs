@@ -25,7 +25,7 @@ fn a_question_naming_another_scheme_is_not_answered_from_the_old_topic() {
         .converse("児童手当の金額は？", "national", &Context::default())
         .unwrap();
     assert_eq!(
-        r1.answer.as_ref().map(|a| a.entry.id.as_str()),
+        common::answer_id(&r1),
         Some("childcare-jidou-teate-amount"),
         "{r1:?}"
     );
@@ -54,7 +54,7 @@ fn naming_another_scheme_alone_asks_the_previous_question_about_it() {
         .converse("電子証明書のほうはどうなりますか", "national", &ctx)
         .unwrap();
     assert_eq!(
-        r2.answer.as_ref().map(|a| a.entry.id.as_str()),
+        common::answer_id(&r2),
         Some("mynumber-ecert-shimei-henkou"),
         "{r2:?}"
     );

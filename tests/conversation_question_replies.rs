@@ -10,10 +10,6 @@ mod common;
 
 use madoguchi::converse::Context;
 
-fn answered(r: &madoguchi::respond::Response) -> Option<&str> {
-    r.answer.as_ref().map(|a| a.entry.id.as_str())
-}
-
 #[test]
 fn a_question_in_reply_to_options_is_answered_itself() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
@@ -27,13 +23,17 @@ fn a_question_in_reply_to_options_is_answered_itself() {
     if r1.clarify.is_none() {
         // Without a clarification there is no reply to read; the follow-up path is
         // covered elsewhere. The answer must still be the kinds of PIN.
-        assert_eq!(answered(&r1), Some("mynumber-pin-types"), "{r1:?}");
+        assert_eq!(common::answer_id(&r1), Some("mynumber-pin-types"), "{r1:?}");
         return;
     }
     let (r2, _) = engine
         .converse("何回間違えるとロックされる？", "national", &ctx)
         .unwrap();
-    assert_eq!(answered(&r2), Some("mynumber-pin-lockout"), "{r2:?}");
+    assert_eq!(
+        common::answer_id(&r2),
+        Some("mynumber-pin-lockout"),
+        "{r2:?}"
+    );
 }
 
 #[test]
@@ -50,5 +50,9 @@ fn a_question_in_reply_is_read_with_the_first_when_it_needs_it() {
     let (r2, _) = engine
         .converse("家族が代わりに行ってもいい？", "national", &ctx)
         .unwrap();
-    assert_eq!(answered(&r2), Some("mynumber-pin-reset-counter"), "{r2:?}");
+    assert_eq!(
+        common::answer_id(&r2),
+        Some("mynumber-pin-reset-counter"),
+        "{r2:?}"
+    );
 }

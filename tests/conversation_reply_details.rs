@@ -23,7 +23,7 @@ fn the_replys_details_choose_among_entries_the_first_question_fits_alike() {
         .converse("会社員で産休をとります", "national", &ctx)
         .unwrap();
     assert_eq!(
-        r2.answer.as_ref().map(|a| a.entry.id.as_str()),
+        common::answer_id(&r2),
         Some("health-shakaihoken-sankyu-menjo"),
         "{r2:?}"
     );

@@ -102,6 +102,11 @@ pub fn answered(engine: &Engine, q: &str) -> String {
     }
 }
 
+/// The id of the entry a response answers with, if any.
+pub fn answer_id(r: &madoguchi::respond::Response) -> Option<&str> {
+    r.answer.as_ref().map(|a| a.entry.id.as_str())
+}
+
 /// HTTP helpers: the real router, driven in-process.
 pub mod http {
     use std::net::SocketAddr;
