@@ -157,8 +157,11 @@ impl Engine {
                 decision = combined;
                 in_context = true;
             } else if !asks {
+                // Its best entry, when sure enough; not a lower-ranked one that is.
                 let floor = self.config().decide.suggest_min_confidence;
-                if let Some(d) = self.answer_among(&combined.ranked, floor, |_| true) {
+                let best = combined.ranked.first().map(|s| s.candidate.id.clone());
+                let is_best = |s: &Scored| Some(&s.candidate.id) == best.as_ref();
+                if let Some(d) = self.answer_among(&combined.ranked, floor, is_best) {
                     decision = d;
                     in_context = true;
                 }
