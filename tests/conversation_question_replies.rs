@@ -4,7 +4,8 @@
 //! want answered; when only read with the first question does it point into an
 //! option (「家族が代わりに行ってもいい？」 after 「暗証番号を忘れてしまいました」), the two
 //! together choose the entry — the first question alone would only repeat the
-//! general answer.
+//! general answer. A question fitting an offered option's entry as surely as any
+//! other chooses that option (the others were not offered).
 
 mod common;
 
@@ -53,6 +54,35 @@ fn a_question_in_reply_is_read_with_the_first_when_it_needs_it() {
     assert_eq!(
         common::answer_id(&r2),
         Some("mynumber-pin-reset-counter"),
+        "{r2:?}"
+    );
+}
+
+#[test]
+fn a_question_in_reply_fitting_one_offered_option_as_well_as_any_chooses_it() {
+    // 「1日あたりいくらくらい？」 fits 出産手当金 and 傷病手当金 alike; only 傷病手当金
+    // was offered, so it is meant, and the amount is what is asked.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, ctx) = engine
+        .converse(
+            "週末のスポーツで骨折して2週間仕事を休みます。給料が出ない分、保険から何か出る？",
+            "national",
+            &Context::default(),
+        )
+        .unwrap();
+    let offered: Vec<&str> = r1
+        .clarify
+        .as_ref()
+        .map(|c| c.options.iter().map(|o| o.label.as_str()).collect())
+        .unwrap_or_default();
+    assert!(offered.contains(&"傷病手当金"), "{r1:?}");
+    assert!(!offered.contains(&"出産手当金"), "{r1:?}");
+    let (r2, _) = engine
+        .converse("1日あたりいくらくらい？", "national", &ctx)
+        .unwrap();
+    assert_eq!(
+        common::answer_id(&r2),
+        Some("health-shoubyou-teate-amount"),
         "{r2:?}"
     );
 }

@@ -3,7 +3,7 @@
 //! is a question of its own.
 
 use super::wording::{best_covered, label_parts, named_option, situation};
-use super::Pending;
+use super::{Pending, TIE};
 use crate::decide::{Decision, DecisionKind, Scored};
 use crate::engine::{AskError, Engine};
 use crate::respond::ClarifyOption;
@@ -98,6 +98,24 @@ impl Engine {
         if asks && plain.kind == DecisionKind::Answer && plain.top.as_ref().is_some_and(&in_options)
         {
             return Ok(Some(plain.clone()));
+        }
+        // A question fitting one option's entry as surely as anything else, though not
+        // answered alone (「1日あたりいくら？」 fits 出産手当金 and 傷病手当金 alike; only
+        // the second was offered), chooses that option.
+        if asks {
+            let sure = self.config().decide.answer_min_confidence;
+            let best = plain.ranked.first().map_or(0.0, |s| s.confidence);
+            let offered = plain
+                .ranked
+                .iter()
+                .take_while(|s| s.confidence >= best - TIE)
+                .find(|s| in_options(s) && s.confidence >= sure);
+            if let Some(label) = offered.and_then(label_of) {
+                let both = format!("{} {reply}", p.question);
+                return Ok(self
+                    .best_in_situations(&both, tenant, &[label.as_str()])?
+                    .or(Some(combined)));
+            }
         }
         // The situation the resident described picks the category, among the options
         // or beyond them.
