@@ -160,3 +160,22 @@ fn a_statement_after_an_unplaced_question_completes_it() {
     assert!(r1.answer.is_none(), "{r1:?}");
     assert_eq!(answered(&r2), Some("mynumber-issue-time"), "{r2:?}");
 }
+
+#[test]
+fn a_statement_after_suggestions_completes_the_question() {
+    // Suggestions are not an answer: a statement after them (here the resident's own
+    // situation) is read with the question they were offered for, as after a
+    // question we could not place — not taken as confirming the first suggestion.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "75歳を迎えると、保険まわりで何が変わりますか",
+        "夫がもうすぐ75で、わたしは夫の会社の保険の扶養に入ってます",
+    );
+    assert_eq!(
+        r1.decision,
+        madoguchi::decide::DecisionKind::Suggest,
+        "{r1:?}"
+    );
+    assert_eq!(answered(&r2), Some("health-kouki-dependants"), "{r2:?}");
+}

@@ -20,6 +20,8 @@
 //!   own is new — or, answered within one of the options, is what is asked now; a
 //!   question that only with the first points into an option is answered by the two
 //!   together (「家族が代わりに行ってもいい？」 after 「暗証番号を忘れました」).
+//! - **After suggestions.** A statement is read with the question they were offered
+//!   for and answers the pair's best entry when sure enough.
 //! - **Follow-up.** After an answer, a short or unanswerable *question*
 //!   (「それはいつまで？」) is asked again with the previous entry's category in front and
 //!   answered within that topic (its category or related entries); a longer one whose
@@ -81,6 +83,8 @@ pub struct Context {
     pub last_question: Option<String>,
     /// Clarifications asked in a row.
     pub rounds: u8,
+    /// The last entry was only suggested, not answered.
+    pub suggested: bool,
 }
 
 /// A message after an answer, with what it may follow up on.
@@ -127,6 +131,18 @@ impl Engine {
         }
         let mut decision = plain;
         let mut in_context = false;
+        // A statement after suggestions completes the question they were offered for.
+        if ctx.suggested && !self.asks(question) {
+            if let Some(previous) = &ctx.last_question {
+                let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
+                let floor = self.config().decide.suggest_min_confidence;
+                let best = combined.ranked.first().map(|s| s.candidate.id.clone());
+                let is_best = |s: &Scored| Some(&s.candidate.id) == best.as_ref();
+                if let Some(d) = self.answer_among(&combined.ranked, floor, is_best) {
+                    return Ok(self.finish(question, tenant, d, 0));
+                }
+            }
+        }
         if let Some(last) = ctx
             .last_entry
             .as_deref()
@@ -258,6 +274,7 @@ impl Engine {
             last_entry: None,
             last_question: None,
             rounds: ctx.rounds + 1,
+            suggested: false,
         };
         Ok((response, next))
     }
@@ -285,6 +302,7 @@ impl Engine {
             } else {
                 rounds
             },
+            suggested: decision.kind == DecisionKind::Suggest,
         };
         (self.respond(question, tenant, &decision), next)
     }
