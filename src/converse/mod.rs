@@ -49,6 +49,7 @@ use self::options::{KIND_WINDOW, WINDOW};
 
 pub use self::sessions::Sessions;
 use self::wording::label_parts;
+use self::wording::points_back;
 pub(crate) use self::wording::situation;
 pub use self::wording::{is_question, named_option};
 use crate::analysis::normalize::normalize;
@@ -456,7 +457,9 @@ impl Engine {
         // A question of its own words whose best match, even if not sure enough to
         // answer alone, is on the conversation's topic: the topic settles it
         // (「届いたカードの有効期限って何年？」 after a child's card).
-        let short = normalize(question).chars().count() <= SHORT;
+        // A short question, or one pointing back (「じゃあ手元のやつは…」「それって…」),
+        // is about the topic whatever its words match elsewhere.
+        let short = normalize(question).chars().count() <= SHORT || points_back(question);
         let on_topic = |s: &Scored| {
             self.knowledge()
                 .get(tenant, &s.candidate.id)

@@ -85,6 +85,16 @@ pub(super) fn best_covered(q: &str, labels: &[Vec<String>]) -> Option<usize> {
     }
 }
 
+/// True when `text` points back to what was just said: it opens with a word that
+/// continues the conversation (じゃあ, それ, その, あれ) — 「じゃあ手元のやつはどう捨てれば
+/// いい？」 is about the insurance card just discussed.
+pub(super) fn points_back(text: &str) -> bool {
+    let t = normalize(text);
+    ["じゃあ", "じゃ", "それ", "その", "あれ", "そっち", "では"]
+        .iter()
+        .any(|w| t.starts_with(w))
+}
+
 /// True when `text` asks something (question mark or an interrogative), as opposed
 /// to a statement about the resident's situation.
 pub fn is_question(text: &str) -> bool {
@@ -149,6 +159,8 @@ mod tests {
         );
         assert!(!is_question("国保です") && !is_question("会社員で産休をとります"));
         assert!(!is_question("今度75歳になる父のことなんですけど"));
+        assert!(points_back("じゃあ手元のやつはどう捨てればいい？") && points_back("それって何？"));
+        assert!(!points_back("マイナンバーカードの申請はどうやるの"));
         assert!(is_question("どういうことなんですか") && is_question("なんで止まったの"));
         assert_eq!(situation("児童手当（窓口市）"), "児童手当");
         assert!(names("国民健康保険に入っています", "国民健康保険料"));
