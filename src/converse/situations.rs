@@ -21,11 +21,20 @@ impl Engine {
         // to it (「病院の受付で保険証として使いたい」 after スマホのマイナ保険証): the
         // answer stands.
         let floor = self.config().decide.suggest_min_confidence;
-        let fits_alone = turn
-            .plain
-            .ranked
-            .iter()
-            .any(|s| s.candidate.id == last.id && s.confidence >= floor);
+        // (Not when the statement alone is answered by another entry: that one names
+        // the situation.)
+        let answered_elsewhere = turn.plain.kind == crate::decide::DecisionKind::Answer
+            && turn
+                .plain
+                .top
+                .as_ref()
+                .is_some_and(|t| t.candidate.id != last.id);
+        let fits_alone = !answered_elsewhere
+            && turn
+                .plain
+                .ranked
+                .iter()
+                .any(|s| s.candidate.id == last.id && s.confidence >= floor);
         let confirms = wanted.contains(&situation(&last.category))
             || fits_alone && {
                 let (_, both) =
