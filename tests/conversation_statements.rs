@@ -179,3 +179,23 @@ fn a_statement_after_suggestions_completes_the_question() {
     );
     assert_eq!(answered(&r2), Some("health-kouki-dependants"), "{r2:?}");
 }
+
+#[test]
+fn a_statement_answered_by_another_scheme_moves_the_question_there() {
+    // 「辞めた会社の健康保険にそのまま入り続けたい」 is answered on its own by 任意継続;
+    // after an answer on joining 国保 it does not confirm that answer but moves the
+    // question (what to do after leaving the job, by when) to 任意継続.
+    let (engine, _data) = common::engine(&common::repo().join("knowledge"));
+    let (r1, r2) = turns(
+        &engine,
+        "退職したあとの保険の手続き、いつまでにやればいい？",
+        "辞めた会社の健康保険にそのまま入り続けたい",
+    );
+    assert_eq!(
+        answered(&r1),
+        Some("health-kokuho-taishoku-kanyu"),
+        "{r1:?}"
+    );
+    let category = r2.answer.as_ref().map(|a| a.entry.category.as_str());
+    assert_eq!(category, Some("任意継続"), "{r2:?}");
+}
