@@ -37,9 +37,23 @@ fn dice(a: &Bigrams, b: &Bigrams) -> f64 {
 
 #[test]
 fn no_golden_question_copies_an_indexed_paraphrase() {
+    no_question_copies_an_indexed_paraphrase("eval/golden");
+}
+
+#[test]
+fn the_validation_set_loads_and_its_single_questions_copy_nothing() {
+    // eval/validation: a second set written without reading eval/golden, for checking
+    // that a change tuned on the tune split holds on questions nobody tuned on.
+    no_question_copies_an_indexed_paraphrase("eval/validation/golden");
     let kb = KnowledgeBase::load(&common::repo().join("knowledge")).unwrap();
-    let cases =
-        golden::load(&common::repo().join("eval/golden"), &kb).unwrap_or_else(|e| panic!("{e}"));
+    let path = common::repo().join("eval/validation/conversations.tsv");
+    let cases = madoguchi::eval::conversation::load(&path, &kb).unwrap_or_else(|e| panic!("{e}"));
+    assert!(cases.len() >= 60, "{} conversation cases", cases.len());
+}
+
+fn no_question_copies_an_indexed_paraphrase(dir: &str) {
+    let kb = KnowledgeBase::load(&common::repo().join("knowledge")).unwrap();
+    let cases = golden::load(&common::repo().join(dir), &kb).unwrap_or_else(|e| panic!("{e}"));
     let indexed: Vec<(String, Bigrams, &str)> = kb
         .entries()
         .iter()
