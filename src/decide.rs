@@ -67,6 +67,9 @@ pub struct Decision {
     pub ranked: Vec<Scored>,
     /// Retrievers consulted (set by the engine; `keyword`, `dense`).
     pub sources: Vec<&'static str>,
+    /// The question asks about the resident's own record (set by the engine): an
+    /// `Abstain` whatever matched, with its own message.
+    pub own_record: bool,
 }
 
 /// Retrievers that found any of `scored` (keyword first).
@@ -244,6 +247,7 @@ pub fn decide(
         suggestions,
         ranked: scored,
         sources: Vec::new(),
+        own_record: false,
     }
 }
 

@@ -283,7 +283,7 @@ impl Engine {
         let message = match decision.kind {
             DecisionKind::Answer => None,
             DecisionKind::Suggest => Some(respond::SUGGEST_MESSAGE.to_string()),
-            DecisionKind::Abstain if asks_about_own_record(&self.analyzer.prepare(question)) => {
+            DecisionKind::Abstain if decision.own_record => {
                 Some(respond::OWN_RECORD_MESSAGE.to_string())
             }
             DecisionKind::Abstain => Some(respond::ABSTAIN_MESSAGE.to_string()),
@@ -339,6 +339,7 @@ impl Engine {
             decision.kind = DecisionKind::Abstain;
             decision.top = None;
             decision.suggestions.clear();
+            decision.own_record = true;
         }
         Ok((analysis, decision))
     }

@@ -125,6 +125,11 @@ impl Engine {
         ctx: &Context,
     ) -> Result<(Response, Context), AskError> {
         let (_, plain) = self.run(question, tenant)?;
+        // A question about the resident's own record is never answered from the
+        // conversation either; it leaves the conversation as it was.
+        if plain.own_record {
+            return Ok((self.respond(question, tenant, &plain), ctx.clone()));
+        }
         if let Some(p) = &ctx.pending {
             if let Some(decision) = self.reply(question, tenant, p, &plain)? {
                 return Ok(self.finish(question, tenant, decision, ctx.rounds));
@@ -327,6 +332,7 @@ impl Engine {
             suggestions: kept.take(self.config().decide.max_suggestions).collect(),
             ranked: ranked.to_vec(),
             sources: crate::decide::sources_of(ranked),
+            own_record: false,
         })
     }
 
