@@ -141,10 +141,7 @@ impl Engine {
         if ctx.suggested && !self.asks(question) {
             if let Some(previous) = &ctx.last_question {
                 let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
-                let floor = self.config().decide.suggest_min_confidence;
-                let best = combined.ranked.first().map(|s| s.candidate.id.clone());
-                let is_best = |s: &Scored| Some(&s.candidate.id) == best.as_ref();
-                if let Some(d) = self.answer_among(&combined.ranked, floor, is_best) {
+                if let Some(d) = self.first_if_sure(&combined.ranked) {
                     return Ok(self.finish(question, tenant, d, 0));
                 }
             }
@@ -179,11 +176,7 @@ impl Engine {
                 decision = combined;
                 in_context = true;
             } else if !asks {
-                // Its best entry, when sure enough; not a lower-ranked one that is.
-                let floor = self.config().decide.suggest_min_confidence;
-                let best = combined.ranked.first().map(|s| s.candidate.id.clone());
-                let is_best = |s: &Scored| Some(&s.candidate.id) == best.as_ref();
-                if let Some(d) = self.answer_among(&combined.ranked, floor, is_best) {
+                if let Some(d) = self.first_if_sure(&combined.ranked) {
                     decision = d;
                     in_context = true;
                 }
@@ -313,6 +306,14 @@ impl Engine {
         (self.respond(question, tenant, &decision), next)
     }
 
+    /// An answer from the best of `ranked` when it reaches the suggestion floor — not
+    /// from a lower-ranked one that does.
+    fn first_if_sure(&self, ranked: &[Scored]) -> Option<Decision> {
+        let floor = self.config().decide.suggest_min_confidence;
+        let first = ranked.first()?.candidate.id.clone();
+        self.answer_among(ranked, floor, |s| s.candidate.id == first)
+    }
+
     /// An answer from the first of `ranked` that `keep` accepts with at least
     /// `min_confidence`; the next accepted ones become its suggestions.
     fn answer_among(
@@ -440,7 +441,8 @@ impl Engine {
         // (「マイナンバーカードをなくしました」 after 児童手当), unless it is a statement that
         // confirms the topic (「昔の紙の健康保険証です」) or fits the previous question in
         // its situation at least as surely.
-        let own_topic = plain.kind == DecisionKind::Answer && self.names_a_topic(question, tenant);
+        let named = self.named_situations(question, tenant);
+        let own_topic = plain.kind == DecisionKind::Answer && !named.is_empty();
         // A statement (「会社員です」「国保のほう」) describes the resident's situation:
         // it picks the category, the previous question what is asked about it.
         if !self.asks(question) {
@@ -454,7 +456,7 @@ impl Engine {
         }
         // A question naming a scheme and nothing it asks of its own asks the previous
         // question about that scheme.
-        if let Some(d) = self.other_scheme_alike(turn)? {
+        if let Some(d) = self.other_scheme_alike(turn, &named)? {
             return Ok(Some(d));
         }
         if own_topic {
@@ -485,7 +487,6 @@ impl Engine {
         // reply alone points anywhere.
         // A question naming schemes of its own (「マイナンバーカードの申請はどうやるの」
         // after 児童手当) is refined into one of those only.
-        let named = self.named_situations(question, tenant);
         let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
         if let (DecisionKind::Answer, Some(top)) = (&combined.kind, &combined.top) {
             let category = self.category_of(tenant, &top.candidate.id);

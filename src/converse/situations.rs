@@ -196,27 +196,26 @@ impl Engine {
     /// A question naming another scheme but asking nothing of its own about it
     /// (「電子証明書のほうはどうなりますか」 after 「姓が変わったら番号も変わる？」) asks
     /// the previous question about that scheme: the two together, when they point to
-    /// an entry of a scheme it names. `None` answers it alone.
-    pub(super) fn other_scheme_alike(&self, turn: Turn<'_>) -> Result<Option<Decision>, AskError> {
+    /// an entry of a scheme it names (`named`, the situations it names). `None`
+    /// answers it alone.
+    pub(super) fn other_scheme_alike(
+        &self,
+        turn: Turn<'_>,
+        named: &[String],
+    ) -> Result<Option<Decision>, AskError> {
         let (question, tenant) = (turn.question, turn.tenant);
-        if !Aspects::of(&self.analyzer().prepare(question)).is_empty() {
-            return Ok(None);
-        }
-        let named = self.named_situations(question, tenant);
-        if named.is_empty() {
+        if named.is_empty() || !Aspects::of(&self.analyzer().prepare(question)).is_empty() {
             return Ok(None);
         }
         let (_, both) = self.run_composed(&format!("{} {question}", turn.previous), tenant)?;
-        let floor = self.config().decide.suggest_min_confidence;
-        let first = both.ranked.first().filter(|t| {
-            t.confidence >= floor
-                && self
-                    .category_of(tenant, &t.candidate.id)
-                    .is_some_and(|c| named.contains(&situation(c)))
+        let in_named = both.ranked.first().is_some_and(|t| {
+            self.category_of(tenant, &t.candidate.id)
+                .is_some_and(|c| named.contains(&situation(c)))
         });
-        let Some(id) = first.map(|t| t.candidate.id.clone()) else {
-            return Ok(None);
-        };
-        Ok(self.answer_among(&both.ranked, floor, |s| s.candidate.id == id))
+        Ok(if in_named {
+            self.first_if_sure(&both.ranked)
+        } else {
+            None
+        })
     }
 }
