@@ -396,6 +396,14 @@ impl Analyzer {
     }
 }
 
+/// True when `word` (two characters or more) begins or ends the longer word `of`: it is
+/// a short form of it (カード of マイナンバーカード, 手帳 of 母子健康手帳).
+pub fn is_short_form(word: &str, of: &str) -> bool {
+    word.chars().count() >= 2
+        && of.len() > word.len()
+        && (of.starts_with(word) || of.ends_with(word))
+}
+
 /// How much a word says about a question's topic. Scheme names and other nouns say
 /// most; verbs and adjectives (払う, もらえる) less; one-kanji nouns and pronoun-like
 /// or numeric nouns (今, 何, 額, 私) least. Used to weigh coverage, so that matching

@@ -52,6 +52,7 @@ use self::wording::label_parts;
 use self::wording::points_back;
 pub(crate) use self::wording::situation;
 pub use self::wording::{is_question, named_option};
+use crate::analysis::is_short_form;
 use crate::analysis::normalize::normalize;
 use crate::decide::{Decision, DecisionKind, Scored};
 use crate::engine::{AskError, Engine};
@@ -413,12 +414,7 @@ impl Engine {
         };
         let mut out = question.to_string();
         for part in label_parts(label, |p| a.prepare(p)) {
-            let stands_for = asked.words.iter().any(|w| {
-                w.chars().count() >= 2
-                    && part.len() > w.len()
-                    && (part.starts_with(w.as_str()) || part.ends_with(w.as_str()))
-            });
-            if stands_for {
+            if asked.words.iter().any(|w| is_short_form(w, &part)) {
                 out.push(' ');
                 out.push_str(&part);
             }

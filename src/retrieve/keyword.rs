@@ -23,7 +23,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 use super::compounds::Compounds;
 use super::coverage::{kana_coverage, word_coverage, QueryWord, Targets};
 use super::{Candidate, RetrieveError};
-use crate::analysis::{tokenizer, Analysis, Analyzer};
+use crate::analysis::{is_short_form, tokenizer, Analysis, Analyzer};
 use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
@@ -39,13 +39,10 @@ const KIND_ENTRY: &str = "entry";
 const KIND_PARAPHRASE: &str = "paraphrase";
 /// Subfolder of the keyword index holding the paraphrase index.
 const PARAPHRASES: &str = "paraphrases";
-/// True when `word` (two characters or more) begins or ends another, longer word of
-/// `words`: it is a short form of that word.
+/// True when `word` is a short form of another word of `words` (see
+/// [`is_short_form`]).
 fn spelled_out_in(word: &str, words: &[String]) -> bool {
-    word.chars().count() >= 2
-        && words
-            .iter()
-            .any(|o| o.len() > word.len() && (o.starts_with(word) || o.ends_with(word)))
+    words.iter().any(|o| is_short_form(word, o))
 }
 
 /// BM25 boost of a compound that a question word is part of, relative to the word's.
