@@ -5,7 +5,6 @@
 //! decide → respond. `ask` never panics and never fails on odd text: only empty or
 //! over-long questions are rejected, with a stable error code.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -17,6 +16,7 @@ use crate::config::Config;
 use crate::decide::{self, Decision, DecisionKind, QueryStats, Scored};
 use crate::knowledge::{KnowledgeBase, KnowledgeError, NATIONAL};
 use crate::respond::{self, AnswerView, EntryView, ErrorView, Response, SuggestionView};
+use crate::retrieve::aspects::EntryAspects;
 use crate::retrieve::dense::{DenseRetriever, DenseStatus};
 use crate::retrieve::hybrid::{self, DenseCandidate, Weights};
 use crate::retrieve::keyword::{IndexState, KeywordIndex};
@@ -105,8 +105,8 @@ pub struct Engine {
     /// Distinct situations (categories) with their prepared text, in knowledge order;
     /// built on first use by the conversation layer.
     situations: OnceLock<Vec<(String, String)>>,
-    /// What each entry's own question asks about, by (tenant, id); built on first use.
-    aspects: OnceLock<HashMap<(String, String), Aspects>>,
+    /// What each entry's own question asks about; built on first use.
+    aspects: OnceLock<EntryAspects>,
 }
 
 impl Engine {
@@ -202,27 +202,9 @@ impl Engine {
         if asked.is_empty() {
             return;
         }
-        let by_entry = self.aspects.get_or_init(|| {
-            self.kb
-                .entries()
-                .iter()
-                .map(|e| {
-                    let key = (e.tenant.clone(), e.id.clone());
-                    let alts: Vec<String> = e
-                        .alt_questions
-                        .iter()
-                        .map(|a| self.analyzer.prepare(a))
-                        .collect();
-                    let a = Aspects::of_entry(&self.analyzer.prepare(&e.question), &alts);
-                    (key, a)
-                })
-                .collect()
-        });
-        for c in candidates {
-            c.same_aspect = by_entry
-                .get(&(c.tenant.clone(), c.id.clone()))
-                .is_some_and(|a| a.shares(asked));
-        }
+        self.aspects
+            .get_or_init(|| EntryAspects::of(&self.kb, &self.analyzer))
+            .mark(asked, candidates);
     }
 
     /// Dense retrieval: on (with its model) or off, and why.
@@ -435,7 +417,7 @@ impl Engine {
             })
             .collect();
         let keyword_ranked = keyword.ranked.into_iter().map(|s| s.candidate).collect();
-        let merged = hybrid::merge(
+        let mut merged = hybrid::merge(
             keyword_ranked,
             &dense_candidates,
             Weights {
@@ -444,7 +426,6 @@ impl Engine {
                 rrf_k: dense_cfg.rrf_k,
             },
         );
-        let mut merged = merged;
         self.mark_aspects(&analysis, &mut merged);
         let mut decision = decide(merged);
         decision.sources = match retrievers {

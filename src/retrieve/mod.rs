@@ -5,6 +5,7 @@
 //! its BM25 score, how much of the question it covers (IDF-weighted), which is what the
 //! decision stage trusts: BM25 scores are not comparable across questions, coverage is.
 
+pub mod aspects;
 mod compounds;
 mod coverage;
 pub mod dense;
