@@ -19,18 +19,11 @@ fn labels(r: &Response) -> Vec<String> {
 #[test]
 fn a_question_naming_only_a_kind_of_allowance_is_asked_which() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, ctx) = engine
-        .converse(
-            "手当の申請はどうすればいいですか",
-            "national",
-            &Context::default(),
-        )
-        .unwrap();
+    let (r1, r2) = common::two_turns(&engine, "手当の申請はどうすればいいですか", "出産手当金");
     let options = labels(&r1);
     for scheme in ["児童手当", "児童扶養手当", "出産手当金"] {
         assert!(options.iter().any(|o| o == scheme), "{scheme}: {r1:?}");
     }
-    let (r2, _) = engine.converse("出産手当金", "national", &ctx).unwrap();
     assert_eq!(
         common::answer_id(&r2),
         Some("childcare-shussan-teate-apply"),

@@ -7,7 +7,6 @@
 
 mod common;
 
-use madoguchi::converse::Context;
 use madoguchi::respond::Response;
 
 fn ids(r: &Response) -> Vec<String> {
@@ -21,17 +20,16 @@ fn ids(r: &Response) -> Vec<String> {
 #[test]
 fn a_question_naming_another_scheme_is_not_answered_from_the_old_topic() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, ctx) = engine
-        .converse("児童手当の金額は？", "national", &Context::default())
-        .unwrap();
+    let (r1, r2) = common::two_turns(
+        &engine,
+        "児童手当の金額は？",
+        "マイナンバーカードの申請はどうやるの",
+    );
     assert_eq!(
         common::answer_id(&r1),
         Some("childcare-jidou-teate-amount"),
         "{r1:?}"
     );
-    let (r2, _) = engine
-        .converse("マイナンバーカードの申請はどうやるの", "national", &ctx)
-        .unwrap();
     let offered = ids(&r2);
     assert!(!offered.is_empty(), "{r2:?}");
     assert!(
@@ -43,16 +41,11 @@ fn a_question_naming_another_scheme_is_not_answered_from_the_old_topic() {
 #[test]
 fn naming_another_scheme_alone_asks_the_previous_question_about_it() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (_, ctx) = engine
-        .converse(
-            "結婚して名字が変わったら、マイナンバーも変わりますか",
-            "national",
-            &Context::default(),
-        )
-        .unwrap();
-    let (r2, _) = engine
-        .converse("電子証明書のほうはどうなりますか", "national", &ctx)
-        .unwrap();
+    let (_, r2) = common::two_turns(
+        &engine,
+        "結婚して名字が変わったら、マイナンバーも変わりますか",
+        "電子証明書のほうはどうなりますか",
+    );
     assert_eq!(
         common::answer_id(&r2),
         Some("mynumber-ecert-shimei-henkou"),

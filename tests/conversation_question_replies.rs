@@ -9,27 +9,20 @@
 
 mod common;
 
-use madoguchi::converse::Context;
-
 #[test]
 fn a_question_in_reply_to_options_is_answered_itself() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, ctx) = engine
-        .converse(
-            "暗証番号って何種類あるの？",
-            "national",
-            &Context::default(),
-        )
-        .unwrap();
+    let (r1, r2) = common::two_turns(
+        &engine,
+        "暗証番号って何種類あるの？",
+        "何回間違えるとロックされる？",
+    );
     if r1.clarify.is_none() {
         // Without a clarification there is no reply to read; the follow-up path is
         // covered elsewhere. The answer must still be the kinds of PIN.
         assert_eq!(common::answer_id(&r1), Some("mynumber-pin-types"), "{r1:?}");
         return;
     }
-    let (r2, _) = engine
-        .converse("何回間違えるとロックされる？", "national", &ctx)
-        .unwrap();
     assert_eq!(
         common::answer_id(&r2),
         Some("mynumber-pin-lockout"),
@@ -40,17 +33,12 @@ fn a_question_in_reply_to_options_is_answered_itself() {
 #[test]
 fn a_question_in_reply_is_read_with_the_first_when_it_needs_it() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, ctx) = engine
-        .converse(
-            "暗証番号を忘れてしまいました",
-            "national",
-            &Context::default(),
-        )
-        .unwrap();
+    let (r1, r2) = common::two_turns(
+        &engine,
+        "暗証番号を忘れてしまいました",
+        "家族が代わりに行ってもいい？",
+    );
     assert!(r1.clarify.is_some(), "{r1:?}");
-    let (r2, _) = engine
-        .converse("家族が代わりに行ってもいい？", "national", &ctx)
-        .unwrap();
     assert_eq!(
         common::answer_id(&r2),
         Some("mynumber-pin-reset-counter"),
@@ -63,13 +51,11 @@ fn a_question_in_reply_fitting_one_offered_option_as_well_as_any_chooses_it() {
     // 「1日あたりいくらくらい？」 fits 出産手当金 and 傷病手当金 alike; only 傷病手当金
     // was offered, so it is meant, and the amount is what is asked.
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, ctx) = engine
-        .converse(
-            "週末のスポーツで骨折して2週間仕事を休みます。給料が出ない分、保険から何か出る？",
-            "national",
-            &Context::default(),
-        )
-        .unwrap();
+    let (r1, r2) = common::two_turns(
+        &engine,
+        "週末のスポーツで骨折して2週間仕事を休みます。給料が出ない分、保険から何か出る？",
+        "1日あたりいくらくらい？",
+    );
     let offered: Vec<&str> = r1
         .clarify
         .as_ref()
@@ -77,9 +63,6 @@ fn a_question_in_reply_fitting_one_offered_option_as_well_as_any_chooses_it() {
         .unwrap_or_default();
     assert!(offered.contains(&"傷病手当金"), "{r1:?}");
     assert!(!offered.contains(&"出産手当金"), "{r1:?}");
-    let (r2, _) = engine
-        .converse("1日あたりいくらくらい？", "national", &ctx)
-        .unwrap();
     assert_eq!(
         common::answer_id(&r2),
         Some("health-shoubyou-teate-amount"),

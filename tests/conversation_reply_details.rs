@@ -6,22 +6,15 @@
 
 mod common;
 
-use madoguchi::converse::Context;
-
 #[test]
 fn the_replys_details_choose_among_entries_the_first_question_fits_alike() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, ctx) = engine
-        .converse(
-            "出産するとき保険料は免除される？",
-            "national",
-            &Context::default(),
-        )
-        .unwrap();
+    let (r1, r2) = common::two_turns(
+        &engine,
+        "出産するとき保険料は免除される？",
+        "会社員で産休をとります",
+    );
     assert!(r1.clarify.is_some(), "{r1:?}");
-    let (r2, _) = engine
-        .converse("会社員で産休をとります", "national", &ctx)
-        .unwrap();
     assert_eq!(
         common::answer_id(&r2),
         Some("health-shakaihoken-sankyu-menjo"),

@@ -10,25 +10,12 @@
 mod common;
 
 use madoguchi::converse::Context;
-use madoguchi::engine::Engine;
 use madoguchi::respond::Response;
-
-fn turns(engine: &Engine, first: &str, second: &str) -> (Response, Response) {
-    let (r1, ctx) = engine
-        .converse(first, "national", &Context::default())
-        .unwrap();
-    let (r2, _) = engine.converse(second, "national", &ctx).unwrap();
-    (r1, r2)
-}
-
-fn answered(r: &Response) -> Option<&str> {
-    r.answer.as_ref().map(|a| a.entry.id.as_str())
-}
 
 #[test]
 fn a_statement_after_a_clarification_is_the_reply_not_a_new_question() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "手当って月いくら？",
         "けがで仕事を休んでいる会社員です",
@@ -36,13 +23,13 @@ fn a_statement_after_a_clarification_is_the_reply_not_a_new_question() {
     assert!(r1.clarify.is_some(), "{r1:?}");
     // The reply alone is answered by 傷病手当金's overview; read as the reply, it is
     // the amount (what the first question asked) of 傷病手当金 (what the reply tells).
-    assert_eq!(answered(&r2), Some("health-shoubyou-teate-amount"));
+    assert_eq!(common::answer_id(&r2), Some("health-shoubyou-teate-amount"));
 }
 
 #[test]
 fn a_statement_after_an_answer_switches_the_situation_of_the_same_question() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "手当の申請はどうすればいいですか",
         "病気で会社を休んでいて給料が出ません",
@@ -55,13 +42,13 @@ fn a_statement_after_an_answer_switches_the_situation_of_the_same_question() {
 #[test]
 fn a_statement_that_is_a_new_matter_is_answered_as_one() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "児童手当はいくらもらえますか",
         "マイナンバーカードをなくしました",
     );
-    assert_eq!(answered(&r1), Some("childcare-jidou-teate-amount"));
-    assert_eq!(answered(&r2), Some("mynumber-card-lost"));
+    assert_eq!(common::answer_id(&r1), Some("childcare-jidou-teate-amount"));
+    assert_eq!(common::answer_id(&r2), Some("mynumber-card-lost"));
 }
 
 #[test]
@@ -75,17 +62,17 @@ fn a_longer_follow_up_whose_best_match_is_on_topic_stays_on_it() {
         )
         .unwrap();
     assert_ne!(
-        answered(&alone),
+        common::answer_id(&alone),
         Some("mynumber-child-validity"),
         "alone it is not about a child's card"
     );
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "赤ちゃんのマイナンバーカードの作り方を教えて",
         "届いたカードの有効期限は何年ですか",
     );
-    assert_eq!(answered(&r1), Some("mynumber-child-newborn"));
-    assert_eq!(answered(&r2), Some("mynumber-child-validity"));
+    assert_eq!(common::answer_id(&r1), Some("mynumber-child-newborn"));
+    assert_eq!(common::answer_id(&r2), Some("mynumber-child-validity"));
 }
 
 #[test]
@@ -93,13 +80,13 @@ fn a_follow_up_as_close_to_a_related_entry_stays_in_the_topics_own_category() {
     // 個人番号通知書 is related to 通知カードの廃止 and matches the words as well as
     // 通知カードの利用 does; the conversation is about 通知カード.
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "通知カードは廃止されたのですか",
         "家に残っているものは番号の証明に使えますか",
     );
-    assert_eq!(answered(&r1), Some("mynumber-tsuchi-card-haishi"));
-    assert_eq!(answered(&r2), Some("mynumber-tsuchi-card-riyou"));
+    assert_eq!(common::answer_id(&r1), Some("mynumber-tsuchi-card-haishi"));
+    assert_eq!(common::answer_id(&r2), Some("mynumber-tsuchi-card-riyou"));
 }
 
 #[test]
@@ -107,13 +94,13 @@ fn a_reply_naming_one_option_in_kana_chooses_it() {
     // 「まいなんばーかーどのほう」 names the option マイナンバーカードの紛失・盗難 once the
     // synonyms have read it; neither its label nor a number was typed.
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "カード落としたっぽいんだけど、どうしたらいい？",
         "まいなんばーかーどのほう",
     );
     assert!(r1.clarify.is_some(), "{r1:?}");
-    assert_eq!(answered(&r2), Some("mynumber-card-lost"));
+    assert_eq!(common::answer_id(&r2), Some("mynumber-card-lost"));
 }
 
 #[test]
@@ -122,13 +109,13 @@ fn a_kana_statement_is_not_taken_for_a_question() {
     // answered on its own topic. Read after synonyms it is the statement it is, the
     // reply to the clarification (落とした is 紛失, and which カード is unclear).
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "カード落としちゃったかも、どうすれば？",
         "まいなかーどのほうです",
     );
     assert!(r1.clarify.is_some(), "{r1:?}");
-    assert_eq!(answered(&r2), Some("mynumber-card-lost"));
+    assert_eq!(common::answer_id(&r2), Some("mynumber-card-lost"));
 }
 
 #[test]
@@ -137,13 +124,21 @@ fn a_statement_that_fits_the_answer_given_confirms_it() {
     // registering the card as 保険証; read with the question, it still points first
     // to the smartphone entry already given, so it confirms that answer.
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "スマホで代わりになる？",
         "病院の受付で保険証として使いたい",
     );
-    assert_eq!(answered(&r1), Some("health-myna-smartphone"), "{r1:?}");
-    assert_eq!(answered(&r2), Some("health-myna-smartphone"), "{r2:?}");
+    assert_eq!(
+        common::answer_id(&r1),
+        Some("health-myna-smartphone"),
+        "{r1:?}"
+    );
+    assert_eq!(
+        common::answer_id(&r2),
+        Some("health-myna-smartphone"),
+        "{r2:?}"
+    );
 }
 
 #[test]
@@ -152,13 +147,17 @@ fn a_statement_after_an_unplaced_question_completes_it() {
     // is best answered by the application-fee entry (初めて作る); read with the
     // question, it asks how long a first card takes.
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "申し込んでから実物が来るまで何日くらい？",
         "初めてマイナンバーカードを作ります",
     );
     assert!(r1.answer.is_none(), "{r1:?}");
-    assert_eq!(answered(&r2), Some("mynumber-issue-time"), "{r2:?}");
+    assert_eq!(
+        common::answer_id(&r2),
+        Some("mynumber-issue-time"),
+        "{r2:?}"
+    );
 }
 
 #[test]
@@ -167,7 +166,7 @@ fn a_statement_after_suggestions_completes_the_question() {
     // situation) is read with the question they were offered for, as after a
     // question we could not place — not taken as confirming the first suggestion.
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "75歳を迎えると、保険まわりで何が変わりますか",
         "夫がもうすぐ75で、わたしは夫の会社の保険の扶養に入ってます",
@@ -177,7 +176,11 @@ fn a_statement_after_suggestions_completes_the_question() {
         madoguchi::decide::DecisionKind::Suggest,
         "{r1:?}"
     );
-    assert_eq!(answered(&r2), Some("health-kouki-dependants"), "{r2:?}");
+    assert_eq!(
+        common::answer_id(&r2),
+        Some("health-kouki-dependants"),
+        "{r2:?}"
+    );
 }
 
 #[test]
@@ -186,13 +189,13 @@ fn a_statement_answered_by_another_scheme_moves_the_question_there() {
     // after an answer on joining 国保 it does not confirm that answer but moves the
     // question (what to do after leaving the job, by when) to 任意継続.
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
-    let (r1, r2) = turns(
+    let (r1, r2) = common::two_turns(
         &engine,
         "退職したあとの保険の手続き、いつまでにやればいい？",
         "辞めた会社の健康保険にそのまま入り続けたい",
     );
     assert_eq!(
-        answered(&r1),
+        common::answer_id(&r1),
         Some("health-kokuho-taishoku-kanyu"),
         "{r1:?}"
     );

@@ -102,6 +102,19 @@ pub fn answered(engine: &Engine, q: &str) -> String {
     }
 }
 
+/// Two turns of a national conversation from a fresh context: both responses.
+pub fn two_turns(
+    engine: &Engine,
+    first: &str,
+    second: &str,
+) -> (madoguchi::respond::Response, madoguchi::respond::Response) {
+    let (r1, ctx) = engine
+        .converse(first, "national", &madoguchi::converse::Context::default())
+        .unwrap();
+    let (r2, _) = engine.converse(second, "national", &ctx).unwrap();
+    (r1, r2)
+}
+
 /// The id of the entry a response answers with, if any.
 pub fn answer_id(r: &madoguchi::respond::Response) -> Option<&str> {
     r.answer.as_ref().map(|a| a.entry.id.as_str())
