@@ -100,6 +100,8 @@ struct Turn<'a> {
     previous: &'a str,
     /// The message's own decision, asked alone.
     plain: &'a Decision,
+    /// The message asks something ([`Engine::asks`]) rather than states.
+    asks: bool,
 }
 
 /// True when `e` is on the topic of the last answer `last`: its category or one of
@@ -131,15 +133,16 @@ impl Engine {
         if plain.own_record {
             return Ok((self.respond(question, tenant, &plain), ctx.clone()));
         }
+        let asks = self.asks(question);
         if let Some(p) = &ctx.pending {
-            if let Some(decision) = self.reply(question, tenant, p, &plain)? {
+            if let Some(decision) = self.reply(question, asks, tenant, p, &plain)? {
                 return Ok(self.finish(question, tenant, decision, ctx.rounds));
             }
         }
         let mut decision = plain;
         let mut in_context = false;
         // A statement after suggestions completes the question they were offered for.
-        if ctx.suggested && !self.asks(question) {
+        if ctx.suggested && !asks {
             if let Some(previous) = &ctx.last_question {
                 let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
                 if let Some(d) = self.first_if_sure(&combined.ranked) {
@@ -159,6 +162,7 @@ impl Engine {
                 last,
                 previous,
                 plain: &decision,
+                asks,
             })? {
                 decision = d;
                 in_context = true;
@@ -168,7 +172,6 @@ impl Engine {
             // a statement (「初めてマイナンバーカードを作ります」) always does, even one
             // that some entry would answer alone. A question answered alone keeps its
             // answer, and needs no clarification when the two together agree on it.
-            let asks = self.asks(question);
             let (_, combined) = self.run_composed(&format!("{previous} {question}"), tenant)?;
             if decision.kind == DecisionKind::Answer && asks {
                 let top = |d: &Decision| d.ranked.first().map(|s| s.candidate.id.clone());
@@ -432,6 +435,7 @@ impl Engine {
             last,
             previous,
             plain,
+            asks,
         } = turn;
         // A message naming a scheme of its own, and answered, is a new matter
         // (「マイナンバーカードをなくしました」 after 児童手当), unless it is a statement that
@@ -441,7 +445,7 @@ impl Engine {
         let own_topic = plain.kind == DecisionKind::Answer && !named.is_empty();
         // A statement (「会社員です」「国保のほう」) describes the resident's situation:
         // it picks the category, the previous question what is asked about it.
-        if !self.asks(question) {
+        if !asks {
             if let Some(d) = self.situation_switch(turn)? {
                 let sure = |d: &Decision| d.top.as_ref().map_or(0.0, |t| t.confidence);
                 let confirms = d.top.as_ref().is_some_and(|t| t.candidate.id == last.id);

@@ -15,10 +15,12 @@ const ALIKE: f32 = 0.15;
 
 impl Engine {
     /// Reads `reply` as the answer to a pending clarification: the decision for the
-    /// first question and the reply together, or `None` for a new question.
+    /// first question and the reply together, or `None` for a new question. `asks`:
+    /// the reply asks something ([`Engine::asks`]) rather than states.
     pub(super) fn reply(
         &self,
         reply: &str,
+        asks: bool,
         tenant: &str,
         p: &Pending,
         plain: &Decision,
@@ -83,7 +85,6 @@ impl Engine {
             }
         }
         // A statement (「会社員です」) describes the situation, whatever it matches alone.
-        let asks = self.asks(reply);
         let new_question = asks
             && plain.kind == DecisionKind::Answer
             && plain.top.as_ref().is_some_and(|t| !in_options(t))
