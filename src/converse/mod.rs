@@ -127,7 +127,7 @@ impl Engine {
         tenant: &str,
         ctx: &Context,
     ) -> Result<(Response, Context), AskError> {
-        let (_, plain) = self.run(question, tenant)?;
+        let (analysis, plain) = self.run(question, tenant)?;
         // A question about the resident's own record is never answered from the
         // conversation either; it leaves the conversation as it was.
         if plain.own_record {
@@ -211,7 +211,7 @@ impl Engine {
         let options = options.or_else(|| {
             let open = !in_context && ctx.rounds < MAX_ROUNDS;
             (open && decision.kind == DecisionKind::Answer)
-                .then(|| self.kind_options(question, tenant, &decision))
+                .then(|| self.kind_options(question, &analysis.words, tenant, &decision))
                 .flatten()
         });
         // A question that names one of the situations is not ambiguous; one that

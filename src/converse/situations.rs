@@ -143,10 +143,11 @@ impl Engine {
     /// part of its answer's label and of other strong candidates' labels (手当 of
     /// 児童扶養手当, 児童手当 and 出産手当金 for 「手当の申請は？」) while it names no
     /// scheme itself. The options are the labels holding that word; `None` when fewer
-    /// than two do.
+    /// than two do. `words`: the question's analyzed words.
     pub(super) fn kind_options(
         &self,
         question: &str,
+        words: &[String],
         tenant: &str,
         decision: &Decision,
     ) -> Option<Vec<ClarifyOption>> {
@@ -154,7 +155,6 @@ impl Engine {
             return None;
         }
         let a = self.analyzer();
-        let words = a.analyze(question).ok()?.words;
         let floor = self.config().decide.suggest_min_confidence;
         let all = clarify_options(&decision.ranked, floor, KIND_WINDOW, |id| {
             self.category_of(tenant, id).map(situation)
