@@ -187,7 +187,8 @@ pub fn decide(
             };
             let merit = (1.0 - rcfg.rank_bm25_weight) * confidence
                 + rcfg.rank_bm25_weight * retrieval
-                + aspect;
+                + aspect
+                + rcfg.resemblance_weight * c.resemblance;
             Scored {
                 candidate: c,
                 confidence,
@@ -267,6 +268,7 @@ mod tests {
             fused: None,
             found_by: crate::retrieve::Found::KEYWORD,
             same_aspect: false,
+            resemblance: 0.0,
         }
     }
 

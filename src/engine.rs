@@ -450,8 +450,8 @@ impl Engine {
         for s in d.ranked.iter().take(10) {
             let c = &s.candidate;
             out.push_str(&format!(
-                "  {:<48} bm25 {:>6.2}  phrasing {:>6.2}  words {:.2}  kana {:.2}  dense {:.2}  confidence {:.2}  rank {:.3}\n",
-                c.id, c.bm25, c.phrasing, c.word_coverage, c.kana_coverage, c.dense_confidence, s.confidence, s.rank
+                "  {:<48} bm25 {:>6.2}  phrasing {:>6.2}  words {:.2}  kana {:.2}  resemblance {:.2}  dense {:.2}  confidence {:.2}  rank {:.3}\n",
+                c.id, c.bm25, c.phrasing, c.word_coverage, c.kana_coverage, c.resemblance, c.dense_confidence, s.confidence, s.rank
             ));
         }
         Ok(out)
@@ -575,7 +575,7 @@ fn index_fingerprint(
     h.update(kb.fingerprint().as_bytes());
     for probe in ANALYSIS_PROBES {
         let a = analyzer.analyze(probe)?;
-        h.update(format!("{:?}|{:?}|{}", a.words, a.kana, a.normalized).as_bytes());
+        h.update(format!("{:?}|{:?}|{:?}|{}", a.words, a.kana, a.grams, a.normalized).as_bytes());
     }
     for path in files.all() {
         h.update(path.to_string_lossy().as_bytes());

@@ -3,7 +3,8 @@
 //! may not share as a word (「作り直し代は？」「何週間？」). Each entry's aspect is read
 //! from its question (and from what several of its alt_questions ask); the question's
 //! aspect then puts the matching sibling first. The control at `aspect_bonus = 0`
-//! shows the words alone do not.
+//! shows the words alone do not. Resemblance is off in both: it tells these two
+//! siblings apart as well (see tests/resemblance.rs), and here the aspect is measured.
 
 mod common;
 
@@ -14,6 +15,7 @@ fn engine(aspect_bonus: f32) -> (Engine, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
     let mut c = common::config(&common::repo().join("tests/fixtures/aspects"), data.path());
     c.retrieve.aspect_bonus = aspect_bonus;
+    c.retrieve.resemblance_weight = 0.0;
     let (engine, _) = Engine::open(&c, &|_| {}).unwrap();
     (engine, data)
 }

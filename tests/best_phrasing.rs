@@ -1,7 +1,9 @@
 //! Why: neighbouring entries (the amount of a benefit vs. the amount for twins) share
 //! their words, so word coverage ties and the pooled BM25 score favours whichever entry
 //! repeats the shared words most. The entry with one phrasing that says exactly what
-//! the resident asked, and nothing more, must come first.
+//! the resident asked, and nothing more, must come first. Resemblance is off here: over
+//! a fixture of two entries it is all or nothing, and this test measures the phrasing
+//! evidence (on the shipped knowledge both agree: tests/resemblance.rs).
 
 mod common;
 
@@ -12,6 +14,7 @@ fn engine(phrasing_weight: f32) -> (Engine, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
     let mut c = common::config(&common::repo().join("tests/fixtures/phrasing"), data.path());
     c.retrieve.phrasing_weight = phrasing_weight;
+    c.retrieve.resemblance_weight = 0.0;
     let (engine, _) = Engine::open(&c, &|_| {}).unwrap();
     (engine, data)
 }

@@ -2,7 +2,7 @@
 //! own rather than by picking one. When one option answers that question alone
 //! (「何回間違えるとロックされる？」 after 暗証番号 / 有効期限), it is what they now
 //! want answered; when only read with the first question does it point into an
-//! option (「家族が代わりに行ってもいい？」 after 「暗証番号を忘れてしまいました」), the two
+//! option (「家族が代わりに行ってもいい？」 after 「暗証番号を忘れました」), the two
 //! together choose the entry — the first question alone would only repeat the
 //! general answer. A question fitting an offered option's entry as surely as any
 //! other chooses that option (the others were not offered).
@@ -35,7 +35,7 @@ fn a_question_in_reply_is_read_with_the_first_when_it_needs_it() {
     let (engine, _data) = common::engine(&common::repo().join("knowledge"));
     let (r1, r2) = common::two_turns(
         &engine,
-        "暗証番号を忘れてしまいました",
+        "暗証番号を忘れました",
         "家族が代わりに行ってもいい？",
     );
     assert!(r1.clarify.is_some(), "{r1:?}");

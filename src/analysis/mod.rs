@@ -87,6 +87,9 @@ pub struct Analysis {
     pub kana: Vec<String>,
     /// Share of hiragana letters in the normalized text (0–1).
     pub hiragana_ratio: f32,
+    /// Character 1- to 3-grams of the normalized text (letters and digits only, in
+    /// order, repeats kept): see [`char_grams`].
+    pub grams: Vec<String>,
 }
 
 /// One token as lindera saw it, for snapshots and debugging (`madoguchi dict tokenize`).
@@ -386,6 +389,7 @@ impl Analyzer {
         }
         let kana = chunks.iter().flat_map(|c| ngrams(c, KANA_NGRAM)).collect();
         Ok(Analysis {
+            grams: char_grams(&prepared),
             hiragana_ratio,
             normalized: prepared,
             words,
@@ -394,6 +398,25 @@ impl Analyzer {
             kana,
         })
     }
+}
+
+/// Longest character n-gram of [`char_grams`].
+const CHAR_GRAM_MAX: usize = 3;
+
+/// Character 1- to 3-grams of prepared text, spaces, punctuation and the long-vowel
+/// mark left out: what the phrasing model ([`crate::retrieve::resemblance`]) compares.
+/// They see past word boundaries the tagger may draw differently in a question and an
+/// FAQ (妊娠したことを届けたい ~ 妊娠届), and past typos and kana spellings.
+pub fn char_grams(prepared: &str) -> Vec<String> {
+    let chars: Vec<char> = prepared
+        .chars()
+        .filter(|c| c.is_alphanumeric() && *c != 'ー')
+        .collect();
+    let mut out = Vec::with_capacity(chars.len() * CHAR_GRAM_MAX);
+    for n in 1..=CHAR_GRAM_MAX {
+        out.extend(chars.windows(n).map(|w| w.iter().collect::<String>()));
+    }
+    out
 }
 
 /// True when `word` (two characters or more) begins or ends the longer word `of`: it is
@@ -463,6 +486,16 @@ mod tests {
         assert_eq!(ngrams("アイ", 3), vec!["アイ"]);
         assert_eq!(ngrams("アイウエ", 3), vec!["アイウ", "イウエ"]);
         assert_eq!(ngrams("アイウ", 2), vec!["アイ", "イウ"]);
+    }
+
+    #[test]
+    fn char_grams_skip_spaces_punctuation_and_long_vowels() {
+        assert_eq!(
+            char_grams("再 発行？"),
+            vec!["再", "発", "行", "再発", "発行", "再発行"]
+        );
+        assert_eq!(char_grams("カード"), vec!["カ", "ド", "カド"]);
+        assert!(char_grams("？ ー、").is_empty());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! tantivy tokenizers backed by the shared [`Analyzer`]: `ja_words` and `ja_kana`.
+//! tantivy tokenizers backed by the shared [`Analyzer`]: `ja_words`, `ja_kana` and
+//! `ja_chars`.
 //!
 //! They are registered once on the index ([`register`]) and used for indexing; the
 //! query side calls the same [`Analyzer::analyze`], so terms always agree.
@@ -13,11 +14,14 @@ use super::Analyzer;
 pub const WORDS: &str = "ja_words";
 /// Name of the reading-bigram tokenizer.
 pub const KANA: &str = "ja_kana";
+/// Name of the character n-gram tokenizer.
+pub const CHARS: &str = "ja_chars";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Words,
     Kana,
+    Chars,
 }
 
 /// A tantivy tokenizer that emits one kind of [`Analyzer`] terms.
@@ -43,6 +47,7 @@ impl Tokenizer for AnalyzerTokenizer {
             Ok(a) => match self.kind {
                 Kind::Words => a.words,
                 Kind::Kana => a.kana,
+                Kind::Chars => a.grams,
             },
             Err(e) => {
                 tracing::warn!(error = %e, "text could not be analyzed; indexing it without terms");
@@ -81,10 +86,14 @@ impl TokenStream for CollectedStream {
     }
 }
 
-/// Registers both tokenizers on `index`.
+/// Registers the tokenizers on `index`.
 pub fn register(index: &tantivy::Index, analyzer: &Arc<Analyzer>) {
     let manager = index.tokenizers();
-    for (name, kind) in [(WORDS, Kind::Words), (KANA, Kind::Kana)] {
+    for (name, kind) in [
+        (WORDS, Kind::Words),
+        (KANA, Kind::Kana),
+        (CHARS, Kind::Chars),
+    ] {
         let tok = AnalyzerTokenizer {
             analyzer: Arc::clone(analyzer),
             kind,

@@ -197,6 +197,9 @@ pub struct RetrieveConfig {
     /// as the resident's (cost, duration, date, place, way, documents, who): siblings on
     /// one topic differ by what they answer about it.
     pub aspect_bonus: f32,
+    /// Weight (0–1) in the ranking of how much the question resembles an entry's
+    /// phrasings, character by character (see [`crate::retrieve::resemblance`]).
+    pub resemblance_weight: f32,
     /// Most credit (0–1) for a question word matched only by its reading n-grams.
     pub fuzzy_word_credit: f32,
     /// Credit (0–1) for a question word found only as the start or end of a longer
@@ -219,6 +222,7 @@ impl Default for RetrieveConfig {
             compound_credit: 0.85,
             local_bonus: 0.2,
             aspect_bonus: 0.03,
+            resemblance_weight: 0.15,
         }
     }
 }
@@ -363,6 +367,11 @@ impl Config {
         );
         unit("retrieve.local_bonus", self.retrieve.local_bonus, &mut p);
         unit("retrieve.aspect_bonus", self.retrieve.aspect_bonus, &mut p);
+        unit(
+            "retrieve.resemblance_weight",
+            self.retrieve.resemblance_weight,
+            &mut p,
+        );
         unit(
             "retrieve.phrasing_weight",
             self.retrieve.phrasing_weight,

@@ -364,6 +364,23 @@ impl Engine {
         Ok(self.answer_among(&decision.ranked, f32::MIN, |_| true))
     }
 
+    /// The best match for a message by its words: of the candidates ranked within
+    /// what resemblance can add (`retrieve.resemblance_weight`) of the first, the one
+    /// whose words fit best (highest confidence; the earlier on a tie). Resemblance may
+    /// reorder such near-ties by phrasing; rules about what a message's words are about
+    /// (its topic) look past that.
+    pub(super) fn best_by_words<'a>(&self, ranked: &'a [Scored]) -> Option<&'a Scored> {
+        let first = ranked.first()?.rank;
+        let reach = self.config().retrieve.resemblance_weight;
+        ranked.iter().take_while(|s| s.rank >= first - reach).fold(
+            None,
+            |best: Option<&Scored>, s| match best {
+                Some(b) if b.confidence >= s.confidence => Some(b),
+                _ => Some(s),
+            },
+        )
+    }
+
     /// Of the candidates as sure as `top` (within [`TIE`]), one in `last`'s own
     /// category rather than a related entry of another: 「手元のは番号の証明に使える？」
     /// after 通知カードの廃止 is about 通知カード, not about 個人番号通知書.
@@ -474,9 +491,8 @@ impl Engine {
                 .is_some_and(|e| in_topic(last, e))
         };
         let floor = self.config().decide.suggest_min_confidence;
-        if let Some(top) = plain
-            .ranked
-            .first()
+        if let Some(top) = self
+            .best_by_words(&plain.ranked)
             .filter(|t| !short && on_topic(t) && t.confidence >= floor)
         {
             let id = self.closest_to_topic(&plain.ranked, top, tenant, last);

@@ -63,6 +63,7 @@ mod tests {
                 fused: None,
                 found_by: crate::retrieve::Found::KEYWORD,
                 same_aspect: false,
+                resemblance: 0.0,
             },
             confidence,
             rank: merit,

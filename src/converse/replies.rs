@@ -8,8 +8,9 @@ use crate::decide::{Decision, DecisionKind, Scored};
 use crate::engine::{AskError, Engine};
 use crate::respond::ClarifyOption;
 
-/// Entries the first question fits within this rank of the best fit it alike: the
-/// reply's own words choose among them (「会社員で産休をとります」 picks the employees'
+/// Entries the first question fits within this rank of the best (plus what
+/// resemblance can add, `retrieve.resemblance_weight`) fit it alike: the reply's own
+/// words choose among them (「会社員で産休をとります」 picks the employees'
 /// exemption of the two that 「出産するとき保険料は免除される？」 fits).
 const ALIKE: f32 = 0.15;
 
@@ -36,6 +37,8 @@ impl Engine {
         // Among the entries the first question fits alike ([`ALIKE`]), both texts
         // choose — unless that drops the aspect the first question asks (いくら).
         let floor = self.config().decide.suggest_min_confidence;
+        // Resemblance spreads ranks by up to its weight; entries that close are alike.
+        let alike_window = ALIKE + self.config().retrieve.resemblance_weight;
         let within = |label: &str| -> Result<Option<Decision>, AskError> {
             let keep = |s: &Scored| label_of(s).as_deref() == Some(label);
             let question = self.spelled_out(&p.question, label);
@@ -51,7 +54,7 @@ impl Engine {
                     }
                     f.ranked
                         .iter()
-                        .take_while(|s| s.rank >= best - ALIKE)
+                        .take_while(|s| s.rank >= best - alike_window)
                         .any(|s| Some(s.candidate.id.as_str()) == id)
                 })
             };

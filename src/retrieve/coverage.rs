@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Term, TERMINATED};
 
@@ -71,37 +72,55 @@ impl<'a> Targets<'a> {
         Ok(idf(df, self.n))
     }
 
-    /// Which candidates contain `text` in `field`.
-    fn contains(&self, field: Field, text: &str) -> Result<Vec<bool>, RetrieveError> {
-        let mut found = vec![false; self.len];
-        let term = Term::from_field_text(field, text);
+    /// For each of `texts`, how often each candidate has it in `field`; `None` for a
+    /// text no document of the index has.
+    pub fn freqs(
+        &self,
+        field: Field,
+        texts: &[&str],
+    ) -> Result<Vec<Option<Vec<u32>>>, RetrieveError> {
+        let mut out: Vec<Option<Vec<u32>>> = vec![None; texts.len()];
+        let search = |e: tantivy::TantivyError| RetrieveError::Search(e.to_string());
         for (seg, docs) in &self.by_segment {
             let inverted = self
                 .searcher
                 .segment_reader(*seg)
                 .inverted_index(field)
-                .map_err(|e| RetrieveError::Search(e.to_string()))?;
-            let postings = inverted
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|e| RetrieveError::Search(e.to_string()))?;
-            let Some(mut postings) = postings else {
-                continue;
-            };
-            for &(doc, i) in docs {
-                let current = postings.doc();
-                if current == TERMINATED {
-                    break;
-                }
-                // `seek` may only move forward: never call it past the target.
-                let at = if current >= doc {
-                    current
-                } else {
-                    postings.seek(doc)
+                .map_err(search)?;
+            for (text, slot) in texts.iter().zip(out.iter_mut()) {
+                let term = Term::from_field_text(field, text);
+                let Some(mut postings) = inverted
+                    .read_postings(&term, IndexRecordOption::WithFreqs)
+                    .map_err(|e| RetrieveError::Search(e.to_string()))?
+                else {
+                    continue;
                 };
-                found[i] = at == doc;
+                let freqs = slot.get_or_insert_with(|| vec![0u32; self.len]);
+                for &(doc, i) in docs {
+                    if postings.doc() == TERMINATED {
+                        break;
+                    }
+                    // `seek` may only move forward: never call it past the target.
+                    let at = if postings.doc() >= doc {
+                        postings.doc()
+                    } else {
+                        postings.seek(doc)
+                    };
+                    if at == doc {
+                        freqs[i] = postings.term_freq();
+                    }
+                }
             }
         }
-        Ok(found)
+        Ok(out)
+    }
+
+    /// Which candidates contain `text` in `field`.
+    fn contains(&self, field: Field, text: &str) -> Result<Vec<bool>, RetrieveError> {
+        Ok(match self.freqs(field, &[text])?.pop().flatten() {
+            Some(freqs) => freqs.into_iter().map(|f| f > 0).collect(),
+            None => vec![false; self.len],
+        })
     }
 }
 

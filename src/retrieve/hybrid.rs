@@ -64,6 +64,7 @@ pub fn merge(keyword: Vec<Candidate>, dense: &[DenseCandidate], w: Weights) -> V
                     fused: None,
                     found_by: Found::default(),
                     same_aspect: false,
+                    resemblance: 0.0,
                 },
                 (None, None) => return None,
             };
@@ -94,6 +95,7 @@ mod tests {
             fused: None,
             found_by: Found::KEYWORD,
             same_aspect: false,
+            resemblance: 0.0,
         }
     }
 

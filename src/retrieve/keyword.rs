@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
@@ -22,13 +22,14 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 
 use super::compounds::Compounds;
 use super::coverage::{kana_coverage, word_coverage, QueryWord, Targets};
+use super::resemblance::resemblance;
 use super::{Candidate, RetrieveError};
-use crate::analysis::{is_short_form, tokenizer, Analysis, Analyzer};
+use crate::analysis::{char_grams, is_short_form, tokenizer, Analysis, Analyzer};
 use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
 /// Bump when the schema or the analysis changes in a way that needs a re-index.
-const INDEX_FORMAT: u32 = 6;
+const INDEX_FORMAT: u32 = 7;
 const MANIFEST: &str = "madoguchi-index.json";
 /// `kind` of a document holding a whole entry.
 const KIND_ENTRY: &str = "entry";
@@ -44,6 +45,9 @@ const PARAPHRASES: &str = "paraphrases";
 fn spelled_out_in(word: &str, words: &[String]) -> bool {
     words.iter().any(|o| is_short_form(word, o))
 }
+
+/// Fast field: the number of character n-grams of an entry's phrasings.
+const GRAM_COUNT: &str = "gram_count";
 
 /// BM25 boost of a compound that a question word is part of, relative to the word's.
 const COMPOUND_BOOST: f32 = 0.1;
@@ -65,6 +69,11 @@ pub struct Fields {
     pub answer: Field,
     pub qa: Field,
     pub kana: Field,
+    /// Character n-grams of question + paraphrases, with counts (see
+    /// [`super::resemblance`]).
+    pub chars: Field,
+    /// Number of those n-grams.
+    pub gram_count: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -85,6 +94,8 @@ fn schema() -> (Schema, Fields) {
         answer: b.add_text_field("answer", text(tokenizer::WORDS)),
         qa: b.add_text_field("qa", text(tokenizer::WORDS)),
         kana: b.add_text_field("kana", text(tokenizer::KANA)),
+        chars: b.add_text_field("chars", text(tokenizer::CHARS)),
+        gram_count: b.add_u64_field(GRAM_COUNT, FAST),
     };
     (b.build(), fields)
 }
@@ -98,6 +109,10 @@ pub struct KeywordIndex {
     entry_keys: DocKeys,
     paraphrase_keys: DocKeys,
     compounds: Compounds,
+    /// Per segment of the entry index: each document's number of character n-grams.
+    gram_counts: Vec<Column<u64>>,
+    /// Distinct character n-grams indexed (the resemblance model's vocabulary).
+    gram_vocabulary: f32,
     path: PathBuf,
 }
 
@@ -160,7 +175,20 @@ impl KeywordIndex {
         let (_, fields) = schema();
         let reader = open_reader(dir).map_err(err)?;
         let paraphrases = open_reader(&dir.join(PARAPHRASES)).map_err(err)?;
+        let searcher = reader.searcher();
+        let mut gram_counts = Vec::new();
+        let mut gram_vocabulary = 0u64;
+        for segment in searcher.segment_readers() {
+            gram_counts.push(segment.fast_fields().u64(GRAM_COUNT).map_err(err)?);
+            gram_vocabulary += segment
+                .inverted_index(fields.chars)
+                .map_err(err)?
+                .terms()
+                .num_terms() as u64;
+        }
         Ok(KeywordIndex {
+            gram_counts,
+            gram_vocabulary: gram_vocabulary as f32,
             compounds: Compounds::read(&reader.searcher(), fields.qa).map_err(err)?,
             entry_keys: DocKeys::read(&reader.searcher()).map_err(err)?,
             paraphrase_keys: DocKeys::read(&paraphrases.searcher()).map_err(err)?,
@@ -194,6 +222,12 @@ impl KeywordIndex {
                 doc.add_text(f.question, &e.question);
                 doc.add_text(f.qa, &e.question);
                 doc.add_text(f.kana, &e.question);
+                let mut grams = 0;
+                for text in std::iter::once(&e.question).chain(&e.alt_questions) {
+                    doc.add_text(f.chars, text);
+                    grams += char_grams(&analyzer.prepare(text)).len() as u64;
+                }
+                doc.add_u64(f.gram_count, grams);
                 for alt in e.alt_questions.iter().chain(std::iter::once(&e.category)) {
                     doc.add_text(f.alt, alt);
                     doc.add_text(f.qa, alt);
@@ -316,6 +350,20 @@ impl KeywordIndex {
         let targets = Targets::new(&searcher, &addrs, entries);
         let word_cov = word_coverage(&targets, &f, &words, cfg)?;
         let kana_cov = kana_coverage(&targets, &f, &kana)?;
+        let resemblance = if cfg.resemblance_weight > 0.0 {
+            let lengths: Vec<f32> = addrs
+                .iter()
+                .map(|a| {
+                    self.gram_counts
+                        .get(a.segment_ord as usize)
+                        .and_then(|c| c.first(a.doc_id))
+                        .unwrap_or(0) as f32
+                })
+                .collect();
+            resemblance(&targets, f.chars, &q.grams, &lengths, self.gram_vocabulary)?
+        } else {
+            vec![0.0; addrs.len()]
+        };
         let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
         let best_phrasing = self.best_phrasings(&words, &kana, tenant, &ids, cfg)?;
         Ok(hits
@@ -331,6 +379,7 @@ impl KeywordIndex {
                 bm25: h.score,
                 word_coverage: word_cov[i],
                 kana_coverage: kana_cov[i],
+                resemblance: resemblance[i],
                 dense_confidence: 0.0,
                 fused: None,
                 found_by: super::Found::KEYWORD,

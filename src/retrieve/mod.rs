@@ -12,6 +12,7 @@ pub mod dense;
 pub mod fuse;
 pub mod hybrid;
 pub mod keyword;
+pub mod resemblance;
 
 use std::path::PathBuf;
 
@@ -54,6 +55,10 @@ pub struct Candidate {
     /// The entry's own question asks about an aspect the question asks about (see
     /// [`crate::analysis::aspects`]); set by the engine.
     pub same_aspect: bool,
+    /// Probability, among the candidates, that the question is one more phrasing of
+    /// this entry, by a character n-gram model of its phrasings (0–1; see
+    /// [`resemblance`]); 0 for dense-only candidates.
+    pub resemblance: f32,
 }
 
 /// Which retrievers found a candidate.
