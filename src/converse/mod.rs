@@ -70,6 +70,11 @@ const SWITCH_MIN_CONFIDENCE: f32 = 0.3;
 /// A follow-up answered elsewhere goes to the conversation's topic when an entry of
 /// that topic fits it within this much confidence.
 const TOPIC_MARGIN: f32 = 0.1;
+/// A statement naming a situation (「フリーランスで、国民健康保険に入っています」) is the
+/// resident describing themselves when the previous question fits in that situation
+/// within this much confidence of the statement's own best entry: it moves the question
+/// there rather than starting a new matter.
+const STATEMENT_MARGIN: f32 = 0.3;
 /// An answer whose confidence another category's entry matches within this margin is
 /// not "clearly right": both fit the words, only the situation tells them apart.
 const TIE: f32 = 0.03;
@@ -457,7 +462,8 @@ impl Engine {
         // A message naming a scheme of its own, and answered, is a new matter
         // (「マイナンバーカードをなくしました」 after 児童手当), unless it is a statement that
         // confirms the topic (「昔の紙の健康保険証です」) or fits the previous question in
-        // its situation at least as surely.
+        // its situation nearly as surely as it fits its own entry ([`STATEMENT_MARGIN`]):
+        // then it describes the resident rather than asking anything.
         let named = self.named_situations(question, tenant);
         let own_topic = plain.kind == DecisionKind::Answer && !named.is_empty();
         // A statement (「会社員です」「国保のほう」) describes the resident's situation:
@@ -466,7 +472,7 @@ impl Engine {
             if let Some(d) = self.situation_switch(turn)? {
                 let sure = |d: &Decision| d.top.as_ref().map_or(0.0, |t| t.confidence);
                 let confirms = d.top.as_ref().is_some_and(|t| t.candidate.id == last.id);
-                if !own_topic || confirms || sure(&d) >= sure(plain) {
+                if !own_topic || confirms || sure(&d) + STATEMENT_MARGIN >= sure(plain) {
                     return Ok(Some(d));
                 }
             }
