@@ -254,6 +254,12 @@ impl Analyzer {
         }
     }
 
+    /// The character n-grams of `text` as prepared ([`char_grams`]); the same as
+    /// [`Analysis::grams`] of `analyze(text)`, without segmenting.
+    pub fn grams(&self, text: &str) -> Vec<String> {
+        char_grams(&self.prepare(text))
+    }
+
     /// True when the dictionary reads `text` as exactly one known word.
     fn is_known_word(&self, text: &str) -> bool {
         match self.segmenter.segment(Cow::Borrowed(text)) {

@@ -43,12 +43,14 @@ impl Tokenizer for AnalyzerTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CollectedStream {
         // Indexing must not fail on one odd text: an unanalyzable text indexes no terms,
         // and the failure is logged once here.
-        let terms = match self.analyzer.analyze(text) {
-            Ok(a) => match self.kind {
-                Kind::Words => a.words,
-                Kind::Kana => a.kana,
-                Kind::Chars => a.grams,
-            },
+        let analyzed = match self.kind {
+            // Character n-grams need no segmentation.
+            Kind::Chars => Ok(self.analyzer.grams(text)),
+            Kind::Words => self.analyzer.analyze(text).map(|a| a.words),
+            Kind::Kana => self.analyzer.analyze(text).map(|a| a.kana),
+        };
+        let terms = match analyzed {
+            Ok(terms) => terms,
             Err(e) => {
                 tracing::warn!(error = %e, "text could not be analyzed; indexing it without terms");
                 Vec::new()

@@ -24,7 +24,7 @@ use super::compounds::Compounds;
 use super::coverage::{kana_coverage, word_coverage, QueryWord, Targets};
 use super::resemblance::resemblance;
 use super::{Candidate, RetrieveError};
-use crate::analysis::{char_grams, is_short_form, tokenizer, Analysis, Analyzer};
+use crate::analysis::{is_short_form, tokenizer, Analysis, Analyzer};
 use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
@@ -111,7 +111,9 @@ pub struct KeywordIndex {
     compounds: Compounds,
     /// Per segment of the entry index: each document's number of character n-grams.
     gram_counts: Vec<Column<u64>>,
-    /// Distinct character n-grams indexed (the resemblance model's vocabulary).
+    /// Distinct character n-grams indexed (the resemblance model's vocabulary),
+    /// summed over segments: exact for one segment, an upper bound for several, where
+    /// it only smooths slightly more.
     gram_vocabulary: f32,
     path: PathBuf,
 }
@@ -225,7 +227,7 @@ impl KeywordIndex {
                 let mut grams = 0;
                 for text in std::iter::once(&e.question).chain(&e.alt_questions) {
                     doc.add_text(f.chars, text);
-                    grams += char_grams(&analyzer.prepare(text)).len() as u64;
+                    grams += analyzer.grams(text).len() as u64;
                 }
                 doc.add_u64(f.gram_count, grams);
                 for alt in e.alt_questions.iter().chain(std::iter::once(&e.category)) {
