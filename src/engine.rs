@@ -575,7 +575,8 @@ fn index_fingerprint(
     h.update(kb.fingerprint().as_bytes());
     for probe in ANALYSIS_PROBES {
         let a = analyzer.analyze(probe)?;
-        h.update(format!("{:?}|{:?}|{:?}|{}", a.words, a.kana, a.grams, a.normalized).as_bytes());
+        let grams = crate::analysis::char_grams(&a.normalized);
+        h.update(format!("{:?}|{:?}|{:?}|{}", a.words, a.kana, grams, a.normalized).as_bytes());
     }
     for path in files.all() {
         h.update(path.to_string_lossy().as_bytes());

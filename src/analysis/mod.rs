@@ -87,9 +87,6 @@ pub struct Analysis {
     pub kana: Vec<String>,
     /// Share of hiragana letters in the normalized text (0–1).
     pub hiragana_ratio: f32,
-    /// Character 1- to 3-grams of the normalized text (letters and digits only, in
-    /// order, repeats kept): see [`char_grams`].
-    pub grams: Vec<String>,
 }
 
 /// One token as lindera saw it, for snapshots and debugging (`madoguchi dict tokenize`).
@@ -254,8 +251,8 @@ impl Analyzer {
         }
     }
 
-    /// The character n-grams of `text` as prepared ([`char_grams`]); the same as
-    /// [`Analysis::grams`] of `analyze(text)`, without segmenting.
+    /// The character n-grams of `text` as prepared ([`char_grams`]): those of
+    /// `analyze(text).normalized`, without segmenting.
     pub fn grams(&self, text: &str) -> Vec<String> {
         char_grams(&self.prepare(text))
     }
@@ -395,7 +392,6 @@ impl Analyzer {
         }
         let kana = chunks.iter().flat_map(|c| ngrams(c, KANA_NGRAM)).collect();
         Ok(Analysis {
-            grams: char_grams(&prepared),
             hiragana_ratio,
             normalized: prepared,
             words,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
@@ -22,9 +22,9 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Tantivy
 
 use super::compounds::Compounds;
 use super::coverage::{kana_coverage, word_coverage, QueryWord, Targets};
-use super::resemblance::resemblance;
+use super::resemblance::{GramStats, GRAM_COUNT};
 use super::{Candidate, RetrieveError};
-use crate::analysis::{is_short_form, tokenizer, Analysis, Analyzer};
+use crate::analysis::{char_grams, is_short_form, tokenizer, Analysis, Analyzer};
 use crate::config::RetrieveConfig;
 use crate::knowledge::{KnowledgeBase, NATIONAL};
 
@@ -45,9 +45,6 @@ const PARAPHRASES: &str = "paraphrases";
 fn spelled_out_in(word: &str, words: &[String]) -> bool {
     words.iter().any(|o| is_short_form(word, o))
 }
-
-/// Fast field: the number of character n-grams of an entry's phrasings.
-const GRAM_COUNT: &str = "gram_count";
 
 /// BM25 boost of a compound that a question word is part of, relative to the word's.
 const COMPOUND_BOOST: f32 = 0.1;
@@ -109,12 +106,8 @@ pub struct KeywordIndex {
     entry_keys: DocKeys,
     paraphrase_keys: DocKeys,
     compounds: Compounds,
-    /// Per segment of the entry index: each document's number of character n-grams.
-    gram_counts: Vec<Column<u64>>,
-    /// Distinct character n-grams indexed (the resemblance model's vocabulary),
-    /// summed over segments: exact for one segment, an upper bound for several, where
-    /// it only smooths slightly more.
-    gram_vocabulary: f32,
+    /// Gram totals for the resemblance model.
+    grams: GramStats,
     path: PathBuf,
 }
 
@@ -177,20 +170,8 @@ impl KeywordIndex {
         let (_, fields) = schema();
         let reader = open_reader(dir).map_err(err)?;
         let paraphrases = open_reader(&dir.join(PARAPHRASES)).map_err(err)?;
-        let searcher = reader.searcher();
-        let mut gram_counts = Vec::new();
-        let mut gram_vocabulary = 0u64;
-        for segment in searcher.segment_readers() {
-            gram_counts.push(segment.fast_fields().u64(GRAM_COUNT).map_err(err)?);
-            gram_vocabulary += segment
-                .inverted_index(fields.chars)
-                .map_err(err)?
-                .terms()
-                .num_terms() as u64;
-        }
         Ok(KeywordIndex {
-            gram_counts,
-            gram_vocabulary: gram_vocabulary as f32,
+            grams: GramStats::read(&reader.searcher(), fields.chars).map_err(err)?,
             compounds: Compounds::read(&reader.searcher(), fields.qa).map_err(err)?,
             entry_keys: DocKeys::read(&reader.searcher()).map_err(err)?,
             paraphrase_keys: DocKeys::read(&paraphrases.searcher()).map_err(err)?,
@@ -353,16 +334,8 @@ impl KeywordIndex {
         let word_cov = word_coverage(&targets, &f, &words, cfg)?;
         let kana_cov = kana_coverage(&targets, &f, &kana)?;
         let resemblance = if cfg.resemblance_weight > 0.0 {
-            let lengths: Vec<f32> = addrs
-                .iter()
-                .map(|a| {
-                    self.gram_counts
-                        .get(a.segment_ord as usize)
-                        .and_then(|c| c.first(a.doc_id))
-                        .unwrap_or(0) as f32
-                })
-                .collect();
-            resemblance(&targets, f.chars, &q.grams, &lengths, self.gram_vocabulary)?
+            let grams = char_grams(&q.normalized);
+            self.grams.resemblance(&targets, f.chars, &grams, &addrs)?
         } else {
             vec![0.0; addrs.len()]
         };

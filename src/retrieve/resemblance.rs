@@ -16,15 +16,69 @@
 
 use std::collections::HashMap;
 
+use tantivy::columnar::Column;
+use tantivy::schema::Field;
+use tantivy::DocAddress;
+
 use super::coverage::Targets;
 use super::RetrieveError;
-use tantivy::schema::Field;
 
 /// Additive (Lidstone) smoothing of gram counts.
 const SMOOTHING: f32 = 0.5;
 /// Sharpness of the distribution over candidates: the mean per-gram log-likelihood is
 /// multiplied by it before the softmax.
 const SHARPNESS: f32 = 5.0;
+
+/// Fast field of the entry index: the number of character n-grams of an entry's
+/// phrasings.
+pub const GRAM_COUNT: &str = "gram_count";
+
+/// What the model needs of the entry index besides postings: each entry's number of
+/// grams and the number of distinct grams, read once when the index is opened.
+pub struct GramStats {
+    /// Per segment: each document's number of grams.
+    counts: Vec<Column<u64>>,
+    /// Distinct grams indexed, summed over segments: exact for one segment, an upper
+    /// bound for several, where it only smooths slightly more.
+    vocabulary: f32,
+}
+
+impl GramStats {
+    /// Reads them from `searcher`, whose `field` holds the grams.
+    pub fn read(searcher: &tantivy::Searcher, field: Field) -> tantivy::Result<GramStats> {
+        let mut counts = Vec::new();
+        let mut vocabulary = 0u64;
+        for segment in searcher.segment_readers() {
+            counts.push(segment.fast_fields().u64(GRAM_COUNT)?);
+            vocabulary += segment.inverted_index(field)?.terms().num_terms() as u64;
+        }
+        Ok(GramStats {
+            counts,
+            vocabulary: vocabulary as f32,
+        })
+    }
+
+    /// [`resemblance`] of the question with `grams` for the candidates of `t`, found at
+    /// `addrs`.
+    pub fn resemblance(
+        &self,
+        t: &Targets<'_>,
+        field: Field,
+        grams: &[String],
+        addrs: &[DocAddress],
+    ) -> Result<Vec<f32>, RetrieveError> {
+        let lengths: Vec<f32> = addrs
+            .iter()
+            .map(|a| {
+                self.counts
+                    .get(a.segment_ord as usize)
+                    .and_then(|c| c.first(a.doc_id))
+                    .unwrap_or(0) as f32
+            })
+            .collect();
+        resemblance(t, field, grams, &lengths, self.vocabulary)
+    }
+}
 
 /// The probability (summing to 1 over the candidates of `t`) that the question with
 /// `grams` is a phrasing of each candidate. `lengths` holds each candidate's number of
